@@ -1,0 +1,3 @@
+from scomm.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Commands of this part of scomm (filled in by its owner)."""

@@ -1,0 +1,1 @@
+"""The stages a booking flows through, from intake to outcome."""
