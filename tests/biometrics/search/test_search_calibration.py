@@ -3,8 +3,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scomm.biometrics.search.calibration import (Calibration, calibrate, default_calibration,
-                                                 threshold_for_fpir)
+from scomm.biometrics.search.calibration import (
+    Calibration,
+    calibrate,
+    default_calibration,
+    threshold_for_fpir,
+)
 from scomm.biometrics.search.fusion import finger_weight, fuse
 from scomm.errors import GalleryError
 

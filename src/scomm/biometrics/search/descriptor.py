@@ -63,7 +63,7 @@ def _add_pair(h: np.ndarray, fd: float, a1: float, a2: float, n_dist: int, n_ang
         h[(base + ib) * n_ang + jb] += wd * w11 * w21
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def _pair_histograms(x: np.ndarray, y: np.ndarray, angle: np.ndarray, offsets: np.ndarray,
                      max_dist: float, n_dist: int, n_ang: int) -> np.ndarray:  # pragma: no cover - jitted
     n_templates = offsets.shape[0] - 1
@@ -72,7 +72,7 @@ def _pair_histograms(x: np.ndarray, y: np.ndarray, angle: np.ndarray, offsets: n
     a_step = 2.0 * np.pi / n_ang
     two_pi = 2.0 * np.pi
     max2 = max_dist * max_dist
-    for t in numba.prange(n_templates):
+    for t in range(n_templates):
         h = out[t]
         lo = offsets[t]
         hi = offsets[t + 1]
