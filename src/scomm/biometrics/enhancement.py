@@ -16,7 +16,7 @@ from scipy import ndimage
 from scomm.biometrics import parameters as P
 
 
-def _gabor_spectrum(theta: float, period: float, fy: NDArray[np.float64], fx: NDArray[np.float64]) -> NDArray[np.float64]:
+def _gabor_spectrum(theta: float, period: float, fy: NDArray[np.floating], fx: NDArray[np.floating]) -> NDArray[np.float64]:
     """Fourier transform of an even, isotropic-envelope Gabor filter, evaluated on the FFT grid.
 
     The filter is a Gaussian envelope (sigma ~ half a period) times a cosine
