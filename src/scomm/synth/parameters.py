@@ -122,4 +122,5 @@ FRAME_MARGIN = 6.0                          # minutiae this close to the frame a
 MASTER_CANVAS = (480, 560)                  # width, height of a master image (px)
 GABOR_ORIENTATIONS = 16                     # orientation bins of the filter bank
 GABOR_SIGMA = 3.6                           # Gaussian envelope sd (px): about 0.4 period
-GABOR_ITERATIONS = 14
+GABOR_ITERATIONS = 12
+MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7 MB each)
