@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,15 +22,15 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 @app.command("synth")
 def synth(
-    out: Path = typer.Argument(..., help="Folder to write FINGER_IMPRESSION.png files and manifest.csv into."),
-    people: int = typer.Option(10, "--people", "-n", min=1, help="Number of synthetic persons."),
-    impressions: int = typer.Option(8, "--impressions", "-k", min=1, help="Impressions per finger."),
-    fingers: int = typer.Option(1, "--fingers", "-f", min=1, max=10,
-                                help="Fingers per person (1 = right thumb; 10 = all, FBI order)."),
-    seed: int = typer.Option(0, "--seed", min=0, help="Population seed: the same seed gives the same set."),
-    size: str = typer.Option("400x400", "--size", help="Image width x height in pixels (500 ppi)."),
-    rolled: bool = typer.Option(False, "--rolled/--plain", help="Rolled or plain (default) livescan impressions."),
-    first_person: int = typer.Option(0, "--first-person", min=0, help="Id of the first person."),
+    out: Annotated[Path, typer.Argument(help="Folder to write FINGER_IMPRESSION.png files and manifest.csv into.")],
+    people: Annotated[int, typer.Option("--people", "-n", min=1, help="Number of synthetic persons.")] = 10,
+    impressions: Annotated[int, typer.Option("--impressions", "-k", min=1, help="Impressions per finger.")] = 8,
+    fingers: Annotated[int, typer.Option("--fingers", "-f", min=1, max=10,
+                                         help="Fingers per person (1 = right thumb; 10 = all, FBI order).")] = 1,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Population seed: the same seed gives the same set.")] = 0,
+    size: Annotated[str, typer.Option("--size", help="Image width x height in pixels (500 ppi).")] = "400x400",
+    rolled: Annotated[bool, typer.Option("--rolled/--plain", help="Rolled or plain (default) livescan impressions.")] = False,
+    first_person: Annotated[int, typer.Option("--first-person", min=0, help="Id of the first person.")] = 0,
 ) -> None:
     """Generate synthetic fingerprint images: each finger gets a number (1, 2, ...) and its
     impressions are FINGER_IMPRESSION.png, as in the FVC databases; manifest.csv says which
