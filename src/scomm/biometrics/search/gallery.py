@@ -267,7 +267,8 @@ class Gallery:
         checked = [_check_fingers(f"probe {i}", p) for i, p in enumerate(probes)]
         if not checked:
             return []
-        q = _tenprint_descriptors(checked)
+        plain = _tenprint_descriptors(checked)
+        q = plain.copy()
         for i, fingers in enumerate(checked):
             for p, t in fingers:
                 q[i, p - 1] *= finger_weight(t.quality, 100)
@@ -277,21 +278,35 @@ class Gallery:
             keep = sum(s.n for s in segments)
         tops = self._stage().top(segments, q, keep)
         cal = self.calibration
-        return [self._second_stage(dict(fingers), segments, top, top_k, cal)
-                for fingers, top in zip(checked, tops)]
+        return [self._second_stage(dict(fingers), d, segments, top, top_k, cal)
+                for fingers, d, top in zip(checked, plain, tops)]
 
-    def _second_stage(self, probe: dict[int, Template], segments: list[Segment],
+    def _second_stage(self, probe: dict[int, Template], probe_desc: NDArray[np.float32], segments: list[Segment],
                       top: list[tuple[int, int, float]], top_k: int, cal: Calibration) -> SearchResult:
         cands = [(segments[s], r) for s, r, _ in top if not segments[s].deleted[r]]
-        gallery = [seg.fingers(r) for seg, r in cands]
         scores: list[dict[int, float]] = [{} for _ in cands]
         weights: list[dict[int, float]] = [{} for _ in cands]
+        if self.config.matcher == "descriptor":
+            # the stored descriptors already are this matcher's view: no template to decode
+            for i, (seg, r) in enumerate(cands):
+                for p, pt in probe.items():
+                    gq = int(seg.quality[r, p - 1])
+                    if gq != P.ABSENT_QUALITY:
+                        scores[i][p] = float(np.dot(probe_desc[p - 1], seg.desc[p - 1, r].astype(np.float32)))
+                        weights[i][p] = finger_weight(pt.quality, gq)
+            return self._ranked(cands, scores, weights, top_k, cal)
+        gallery = [seg.fingers(r) for seg, r in cands]
         for p, pt in probe.items():
             have = [i for i, g in enumerate(gallery) if p in g]
             s = compare_one_to_many(pt, [gallery[i][p] for i in have], self.config.matcher)
             for i, v in zip(have, s):
                 scores[i][p] = float(v)
                 weights[i][p] = finger_weight(pt.quality, gallery[i][p].quality)
+        return self._ranked(cands, scores, weights, top_k, cal)
+
+    @staticmethod
+    def _ranked(cands: list[tuple[Segment, int]], scores: list[dict[int, float]],
+                weights: list[dict[int, float]], top_k: int, cal: Calibration) -> SearchResult:
         ranked = sorted(
             (Candidate(seg.ids[r], fuse(scores[i], weights[i]), scores[i]) for i, (seg, r) in enumerate(cands)),
             key=lambda c: (-c.score, c.identity_id))[:top_k]
