@@ -190,7 +190,8 @@ def _measure(searcher: Any, g: Gallery | None, identities: int, size: int, backe
     for r, mate in zip(mres, truth):
         s = {c.identity_id: c.score for c in r.candidates}
         misses += int(s.get(mate, float("-inf")) < cal.threshold)
-    disk = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) if directory else 0
+    disk = sum(f.stat().st_size for f in directory.rglob("*")
+               if f.is_file() and (g is None or "shards" not in f.relative_to(directory).parts)) if directory else 0
     report = BenchReport(
         backend=backend, identities=identities,
         median_ms=1e3 * float(np.median(lat)), p95_ms=1e3 * float(np.percentile(lat, 95)),
