@@ -1,0 +1,74 @@
+"""Decision thresholds as data: the score that keeps non-mated searches under an FPIR.
+
+A threshold means nothing without the false-positive identification rate it
+was measured for and the searches it was measured on, so it is stored together
+with them (in the gallery manifest, or the package default written by the
+benchmark) and never typed in as a bare number.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from importlib import resources
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from scomm.errors import GalleryError
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A hit threshold and how it was obtained.
+
+    ``threshold`` is the smallest fused score counted as a hit; at most ``fpir``
+    of the ``searches`` non-mated searches (against a gallery of
+    ``gallery_size`` identities) had a best candidate scoring that high.
+    """
+
+    threshold: float
+    fpir: float
+    searches: int
+    gallery_size: int
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Calibration:
+        try:
+            return cls(threshold=float(data["threshold"]), fpir=float(data["fpir"]),  # type: ignore[arg-type]
+                       searches=int(data["searches"]), gallery_size=int(data["gallery_size"]),  # type: ignore[call-overload]
+                       source=str(data.get("source", "")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise GalleryError(f"calibration record is malformed ({exc}): {data!r}") from exc
+
+
+def threshold_for_fpir(nonmated_best_scores: ArrayLike, fpir: float) -> float:
+    """Smallest threshold at which at most ``fpir`` of the non-mated searches hit.
+
+    A search hits when its best score is >= the threshold, so the threshold is
+    set just above the k-th highest non-mated best score, k = floor(fpir * n).
+    """
+    s = np.sort(np.asarray(nonmated_best_scores, dtype=np.float64).reshape(-1))[::-1]
+    if s.size == 0:
+        raise GalleryError("calibration needs at least one non-mated search score")
+    if not 0.0 < fpir < 1.0:
+        raise GalleryError(f"calibration fpir must be in (0, 1), got {fpir}")
+    k = int(np.floor(fpir * s.size))
+    return float(np.nextafter(s[k], np.inf))
+
+
+def calibrate(nonmated_best_scores: ArrayLike, fpir: float, gallery_size: int, source: str) -> Calibration:
+    """A :class:`Calibration` from the best scores of non-mated searches."""
+    scores = np.asarray(nonmated_best_scores, dtype=np.float64).reshape(-1)
+    return Calibration(threshold=threshold_for_fpir(scores, fpir), fpir=fpir, searches=int(scores.size),
+                       gallery_size=gallery_size, source=source)
+
+
+def default_calibration() -> Calibration:
+    """The calibration the benchmark measured on synthetic tenprints, shipped as data."""
+    text = resources.files("scomm.biometrics.search").joinpath("calibration.json").read_text()
+    return Calibration.from_dict(json.loads(text))

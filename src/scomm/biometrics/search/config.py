@@ -1,0 +1,42 @@
+"""How a gallery searches: backend and first-stage size, stored in its manifest."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from scomm.biometrics.search import parameters as P
+from scomm.errors import GalleryError
+
+BACKENDS = ("cpu", "gpu")
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Search settings of a gallery.
+
+    ``backend`` "cpu" runs the first stage with NumPy/BLAS; "gpu" with PyTorch on
+    a CUDA device (imported only then). ``candidates`` identities go from the
+    first stage to the full matcher; galleries smaller than ``exhaustive_below``
+    are compared exhaustively. ``cache_float32`` keeps a float32 copy of the
+    descriptors in memory (1 KB per finger) instead of converting float16 chunks
+    on every search.
+    """
+
+    backend: str = "cpu"
+    candidates: int = P.FIRST_STAGE_CANDIDATES
+    exhaustive_below: int = P.EXHAUSTIVE_BELOW
+    cache_float32: bool = True
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise GalleryError(f"search backend must be one of {BACKENDS}, got {self.backend!r}")
+        if self.candidates < 1:
+            raise GalleryError(f"search candidates must be >= 1, got {self.candidates}")
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> SearchConfig:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)  # type: ignore[arg-type]

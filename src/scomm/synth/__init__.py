@@ -1,0 +1,22 @@
+"""Synthetic fingerprints: persons, masters, impressions, templates and images.
+
+Two fidelities from one seed: minutiae templates (fast, no image, for galleries of
+millions of fingers) and 500 ppi images of the same impressions.
+"""
+
+from scomm.synth.impression import ImpressionParams
+from scomm.synth.master import Master
+from scomm.synth.pattern import PatternClass
+from scomm.synth.person import FINGERS, Person, PersonSpec, make_person, person_spec
+from scomm.synth.templates import (
+                                   impression_of,
+                                   impression_template,
+                                   tenprint_templates,
+                                   tenprint_templates_batch,
+)
+
+__all__ = [
+    "FINGERS", "ImpressionParams", "Master", "PatternClass", "Person", "PersonSpec",
+    "impression_of", "impression_template", "make_person", "person_spec",
+    "tenprint_templates", "tenprint_templates_batch",
+]
