@@ -1,7 +1,8 @@
 from collections import Counter
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scomm.policy import ActivationChange, ActivationState, Jurisdiction, real_activation_registry
 

@@ -1,10 +1,18 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scomm.errors import PolicyError
-from scomm.policy import Conviction, Level, PendingCharge, compute_level, conviction_level, default_offense_table
+from scomm.policy import (
+    Conviction,
+    Level,
+    PendingCharge,
+    compute_level,
+    conviction_level,
+    default_offense_table,
+)
 
 D = date(2010, 1, 1)
 

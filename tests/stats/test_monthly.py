@@ -1,6 +1,7 @@
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scomm.policy import Level, shipped_policy
 from scomm.stats import BookingFacts, monthly_statistics, totals

@@ -4,7 +4,13 @@ import pytest
 from sqlalchemy import select, update
 
 from scomm.errors import PolicyError, StoreError
-from scomm.policy import ActivationChange, ActivationState, Jurisdiction, parse_policy, shipped_policy
+from scomm.policy import (
+    ActivationChange,
+    ActivationState,
+    Jurisdiction,
+    parse_policy,
+    shipped_policy,
+)
 from scomm.store import append_audit, open_store, verify_chain
 from scomm.store.database import table_names
 from scomm.store.registry import (

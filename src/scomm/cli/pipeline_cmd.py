@@ -81,6 +81,8 @@ def report(
 
 
 def _report(store: object, what_if: str, chart: Path | None) -> None:
+    from sqlalchemy import select
+
     from scomm.cli.report_view import comparison_table, monthly_table, print_tables, removals_chart
     from scomm.policy import shipped_policy
     from scomm.stats import monthly_statistics
@@ -88,7 +90,6 @@ def _report(store: object, what_if: str, chart: Path | None) -> None:
     from scomm.stats.whatif import replay
     from scomm.store import Store
     from scomm.store.schema import BookingRow, JurisdictionRow
-    from sqlalchemy import select
 
     assert isinstance(store, Store)
     with store.sessions() as session:

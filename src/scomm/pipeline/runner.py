@@ -332,7 +332,9 @@ class Pipeline:
             now = self.clock()
             policy = policy_for(session, row.fips, row.arrest_date)
             assert row.level is not None and row.immigration_status is not None
-            acting_level = Level(row.charge_level if policy.level_rules == "offense-category-2008" else row.level)
+            acting_level = Level(row.level)
+            if policy.level_rules == "offense-category-2008" and row.charge_level is not None:
+                acting_level = Level(row.charge_level)
             det = determine_status(ImmigrationStatus(row.immigration_status), Level(row.level))
             d = decide(policy, det, acting_level)
             row.detainer, row.detainer_form, row.decision_reason = d.detainer, d.detainer_form, d.reason

@@ -11,7 +11,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -142,7 +142,7 @@ def decide(policy: Policy, determination: Determination, level: Level) -> Decisi
 SHIPPED_POLICIES = ("historical-2008", "restrictive-level1")
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_policy(policy_id: str) -> Policy:
     if policy_id not in SHIPPED_POLICIES:
         raise PolicyError("policy", f"no shipped policy {policy_id!r}; shipped: {', '.join(SHIPPED_POLICIES)}")

@@ -81,7 +81,8 @@ def offense_category_level(
     """The 2008 practice: a Level 1 *category* charge or conviction counts as Level 1."""
     t = table or default_offense_table()
     convictions = list(convictions)
-    if any(t.lookup(x.ncic_code).level1_category for x in [*convictions, *charges]):
+    codes = [c.ncic_code for c in convictions] + [c.ncic_code for c in charges]
+    if any(t.lookup(code).level1_category for code in codes):
         return Level.LEVEL_1
     return conviction_level(convictions, t)
 

@@ -20,7 +20,12 @@ from scomm.biometrics import FingerPosition, Template
 from scomm.pipeline.runner import Pipeline
 from scomm.pipeline.status import BookingStatus
 from scomm.pipeline.submission import BookingSubmission, Charge, FingerImpression, Sex, Subject
-from scomm.policy import ActivationChange, Jurisdiction, Policy, default_offense_table, real_activation_registry
+from scomm.policy import (
+    ActivationChange,
+    Policy,
+    default_offense_table,
+    real_activation_registry,
+)
 from scomm.simulate.outcomes import SimulatedOutcome, simulate_outcome
 from scomm.simulate.population import BookingPlan, County
 from scomm.store import Store
