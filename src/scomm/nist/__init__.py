@@ -1,0 +1,1 @@
+"""ANSI/NIST-ITL transactions (traditional encoding): read, write, map to bookings, answer."""
