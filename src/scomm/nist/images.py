@@ -120,7 +120,7 @@ def _ppmm_to_ppi(text: str, loc: str) -> int:
 
 def decode_image(img: FingerImageRecord) -> NDArray[np.uint8]:
     """The image's pixels as a 2-D uint8 array (height, width); errors name the data field."""
-    _check_size(img.width, img.height, img.where)
+    check_image_size(img.width, img.height, img.where)
     if img.compression in WSQ_NAMES:
         pixels = decode_wsq(img.data, img.where)
     elif img.compression == "NONE":
@@ -138,7 +138,8 @@ def decode_image(img: FingerImageRecord) -> NDArray[np.uint8]:
     return pixels
 
 
-def _check_size(width: int, height: int, loc: str) -> None:
+def check_image_size(width: int, height: int, loc: str) -> None:
+    """Refuse sizes no fingerprint has, before any decoder allocates for them."""
     if width < MIN_IMAGE_SIDE or height < MIN_IMAGE_SIDE:
         raise TransactionFormatError(loc, f"image size {width}x{height} is too small to be a fingerprint")
     if width * height > MAX_IMAGE_PIXELS:
@@ -170,7 +171,7 @@ def wsq_size(data: bytes, loc: str = "WSQ image") -> tuple[int, int]:
 def decode_wsq(data: bytes, loc: str = "WSQ image") -> NDArray[np.uint8]:
     """Decode WSQ to a (height, width) uint8 array after checking the header's size."""
     width, height = wsq_size(data, loc)
-    _check_size(width, height, loc)
+    check_image_size(width, height, loc)
     if _wsq_c is not None:
         try:
             buf, w, h, _ppi = _wsq_c.decompress(bytes(data))
@@ -188,7 +189,7 @@ def _decode_pillow(data: bytes, loc: str) -> NDArray[np.uint8]:
 
     try:
         with Image.open(io.BytesIO(data)) as im:
-            _check_size(im.size[0], im.size[1], loc)
+            check_image_size(im.size[0], im.size[1], loc)
             gray = im.convert("L") if im.mode != "L" else im
             gray.load()
             return np.asarray(gray, dtype=np.uint8).copy()
@@ -203,7 +204,7 @@ def encode_wsq(pixels: NDArray[np.uint8], bitrate: float = WSQ_BITRATE) -> bytes
     arr = np.ascontiguousarray(pixels, dtype=np.uint8)
     if arr.ndim != 2:
         raise TransactionFormatError("image", f"must be 2-D grayscale, got shape {arr.shape}")
-    _check_size(arr.shape[1], arr.shape[0], "image")
+    check_image_size(arr.shape[1], arr.shape[0], "image")
     if _wsq_c is not None:
         out: Any = _wsq_c.compress(arr.tobytes(), arr.shape[0], arr.shape[1], float(bitrate))
         return bytes(out)

@@ -7,7 +7,13 @@ decoding): decoding is a separate, explicit step (:func:`check_images_decode`).
 from __future__ import annotations
 
 from scomm.errors import TransactionFormatError
-from scomm.nist.images import FingerImageRecord, decode_image, finger_image_records, wsq_size
+from scomm.nist.images import (
+    FingerImageRecord,
+    check_image_size,
+    decode_image,
+    finger_image_records,
+    wsq_size,
+)
 from scomm.nist.transaction import Transaction
 
 VALID_FGP = frozenset(range(21)) | frozenset(range(40, 51))
@@ -38,6 +44,7 @@ def validate_transaction(txn: Transaction) -> None:
             raise TransactionFormatError(where(img.record_index, img.record_type, 3), f"impression type {img.impression} is not defined")
         if img.width <= 0 or img.height <= 0:
             raise TransactionFormatError(where(img.record_index, img.record_type, 6), f"image size {img.width}x{img.height} is empty")
+        check_image_size(img.width, img.height, img.where)
         if img.compression in ("WSQ", "WSQ20"):
             w, h = wsq_size(img.data, img.where)
             if (w, h) != (img.width, img.height):
