@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -30,8 +31,8 @@ def _show(value: bytes, limit: int) -> str:
 
 @nist_app.command("dump")
 def dump(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction (.eft, .an2)"),
-    width: int = typer.Option(60, help="Longest field value shown, in characters"),
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction (.eft, .an2)")],
+    width: Annotated[int, typer.Option(help="Longest field value shown, in characters")] = 60,
 ) -> None:
     """Show every record and field, and each image's position, impression, size and resolution."""
     from rich.console import Console
@@ -83,8 +84,8 @@ def dump(
 
 @nist_app.command("images")
 def images(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction"),
-    out: Path = typer.Argument(..., file_okay=False, help="Folder for the PNG files (created)"),
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction")],
+    out: Annotated[Path, typer.Argument(file_okay=False, help="Folder for the PNG files (created)")],
 ) -> None:
     """Decode every fingerprint image to PNG, named by record, finger position and impression."""
     from PIL import Image
@@ -104,8 +105,10 @@ def images(
             pixels = decode_image(img)
             pos = "-".join(str(p) for p in img.positions) or "0"
             path = out / f"r{img.record_index:02d}_type{img.record_type}_fgp{pos}_imp{img.impression}.png"
-            dpi = (img.ppi, img.ppi) if img.ppi else None
-            Image.fromarray(pixels).save(path, **({"dpi": dpi} if dpi else {}))
+            if img.ppi:
+                Image.fromarray(pixels).save(path, dpi=(img.ppi, img.ppi))
+            else:
+                Image.fromarray(pixels).save(path)
             written.append(path)
             progress.advance(task)
     Console().print(f"{len(written)} images written to {out}")
