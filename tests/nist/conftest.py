@@ -46,3 +46,9 @@ def as_car(txn: Transaction) -> Transaction:
 @pytest.fixture
 def car_bytes(sample_bytes: bytes) -> bytes:
     return write_transaction(as_car(read_transaction(sample_bytes)))
+
+
+@pytest.fixture(scope="session")
+def sample_bytes_cached() -> bytes:
+    """The sample for hypothesis tests (function-scoped fixtures are not reset per example)."""
+    return SAMPLE.read_bytes()

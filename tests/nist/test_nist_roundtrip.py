@@ -23,7 +23,7 @@ def tagged_text_record(draw: st.DrawFn, rtype: int, idc: int) -> TaggedRecord:
     rec.set(2, f"{idc:02d}")
     if rtype == 9:
         rec.set(3, "1")
-        rec.set(4, draw(st.sampled_from(["S", "U"])))
+        rec.set(4, "U")  # user-defined minutiae: free content
     numbers = draw(st.lists(st.integers(3, 2000), unique=True, max_size=8))
     for n in numbers:
         if n not in rec:

@@ -29,6 +29,7 @@ from scomm.nist.responses import (
     response_transaction,
     write_response,
 )
+from scomm.nist.minutiae import StandardMinutia, StandardMinutiae, read_standard_minutiae, standard_minutiae_record
 from scomm.nist.transaction import BinaryRecord, Field, TaggedRecord, Transaction, content_field
 from scomm.nist.validation import check_images_decode, validate_transaction
 from scomm.nist.writer import write_transaction
@@ -43,6 +44,8 @@ __all__ = [
     "FingerImageRecord",
     "IarData",
     "ImmigrationAnswer",
+    "StandardMinutia",
+    "StandardMinutiae",
     "TaggedRecord",
     "Transaction",
     "booking_from_transaction",
@@ -55,9 +58,11 @@ __all__ = [
     "finger_image_records",
     "read_booking",
     "read_response",
+    "read_standard_minutiae",
     "read_transaction",
     "read_transaction_file",
     "response_transaction",
+    "standard_minutiae_record",
     "validate_transaction",
     "write_response",
     "write_transaction",

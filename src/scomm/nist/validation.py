@@ -29,9 +29,11 @@ def fgp_field(img: FingerImageRecord) -> int:
 
 
 def validate_transaction(txn: Transaction) -> None:
-    """Image records: sizes, positions and compression headers agree; no finger twice."""
+    """Image records: sizes, positions and compression headers agree; no finger twice.
+    Type-9 standard minutiae blocks are read in full."""
     from scomm.nist.fields import where
 
+    _check_minutiae(txn)
     seen: dict[tuple[int, bool], int] = {}
     for img in finger_image_records(txn):
         loc_fgp = where(img.record_index, img.record_type, fgp_field(img))
@@ -57,6 +59,14 @@ def validate_transaction(txn: Transaction) -> None:
                     loc_fgp, f"finger position {img.position} ({kind}) repeats record {seen[key]}"
                 )
             seen[key] = img.record_index
+
+
+def _check_minutiae(txn: Transaction) -> None:
+    from scomm.nist.minutiae import read_standard_minutiae
+
+    for rec in txn.tagged(9):
+        if (rec.text(4) or "").strip() == "S":
+            read_standard_minutiae(rec)
 
 
 def check_images_decode(txn: Transaction) -> None:
