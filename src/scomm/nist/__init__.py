@@ -18,6 +18,12 @@ from scomm.nist.images import (
     encode_wsq,
     finger_image_records,
 )
+from scomm.nist.minutiae import (
+    StandardMinutia,
+    StandardMinutiae,
+    read_standard_minutiae,
+    standard_minutiae_record,
+)
 from scomm.nist.reader import read_transaction, read_transaction_file
 from scomm.nist.responses import (
     Answer,
@@ -29,7 +35,6 @@ from scomm.nist.responses import (
     response_transaction,
     write_response,
 )
-from scomm.nist.minutiae import StandardMinutia, StandardMinutiae, read_standard_minutiae, standard_minutiae_record
 from scomm.nist.transaction import BinaryRecord, Field, TaggedRecord, Transaction, content_field
 from scomm.nist.validation import check_images_decode, validate_transaction
 from scomm.nist.writer import write_transaction
