@@ -172,3 +172,10 @@ def test_the_writer_refuses_a_content_list_that_does_not_match(sample_txn) -> No
     with pytest.raises(TransactionFormatError) as err:
         write_transaction(sample_txn)
     assert err.value.field == "record 1 (Type-1) field 1.003 CNT"
+
+
+@pytest.mark.parametrize(("number", "value", "name"), [(12, "16", "14.012 BPX"), (9, "0", "14.009 THPS"), (11, "GIF", "14.011 CGA"), (8, "7", "14.008 SLC"), (13, "X", "14.013 FGP"), (13, "77", "14.013 FGP")])
+def test_image_fields_that_make_no_sense_are_refused(sample_txn, number: int, value: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    sample_txn.records[2].set(number, value)
+    err = refused(write_transaction(sample_txn))
+    assert err.field == f"record 3 (Type-14) field {name}"

@@ -88,6 +88,11 @@ def image_record(txn: Transaction, rec: Record) -> FingerImageRecord:
     width, height = rec.integer(6), rec.integer(7)
     slc = rec.integer(8)
     hps = rec.integer(9)
+    if slc in (1, 2) and not 0 < hps <= 99999:
+        raise TransactionFormatError(rec.where(9), f"horizontal pixel scale {hps} is not a resolution")
+    bpx = rec.integer(12)
+    if bpx != 8:
+        raise TransactionFormatError(rec.where(12), f"{bpx} bits per pixel: scomm reads 8-bit grayscale only")
     if slc == 1:
         ppi = hps
     elif slc == 2:
