@@ -5,7 +5,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scomm.errors import TransactionFormatError
-from scomm.nist.minutiae import StandardMinutia, StandardMinutiae, read_standard_minutiae, standard_minutiae_record
+from scomm.nist.minutiae import (
+    StandardMinutia,
+    StandardMinutiae,
+    read_standard_minutiae,
+    standard_minutiae_record,
+)
 from scomm.nist.reader import read_transaction
 from scomm.nist.transaction import Transaction
 from scomm.nist.writer import write_transaction
