@@ -89,3 +89,24 @@ def test_a_booking_written_as_car_reads_back(car_bytes: bytes) -> None:
         assert a.image is not None and b.image is not None and a.image.shape == b.image.shape
         # WSQ is lossy: the re-encoded print stays close to the original
         assert np.abs(a.image.astype(int) - b.image.astype(int)).mean() < 12
+
+
+def test_a_type4_card_maps_like_its_type14_twin(car_bytes: bytes) -> None:
+    from scomm.nist.images import finger_image_records
+    from scomm.nist.transaction import BinaryRecord, content_field
+
+    txn = read_transaction(car_bytes)
+    for img in finger_image_records(txn)[:10]:  # the ten rolled prints become legacy Type-4
+        txn.records[img.record_index - 1] = BinaryRecord(
+            img.record_index - 2, 1, (img.position,), 0, img.width, img.height, 1, img.data)
+    txn.renumber()
+    txn.type1.set(11, "19.69")
+    txn.type1.set(12, "19.69")
+    txn.type1.set(3, content_field(txn.content_list()))
+    data = write_transaction(txn)
+    assert read_transaction(data).records[2].type == 4
+    sub4, sub14 = read_booking(data), read_booking(car_bytes)
+    assert [f.position for f in sub4.fingers] == [f.position for f in sub14.fingers]
+    for a, b in zip(sub4.fingers, sub14.fingers):
+        assert a.ppi == 500 and a.impression is ImpressionType.LIVESCAN_ROLLED
+        assert a.image is not None and b.image is not None and np.array_equal(a.image, b.image)
