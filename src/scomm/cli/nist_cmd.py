@@ -1,1 +1,114 @@
-"""Commands of this part of scomm (filled in by its owner)."""
+"""``scomm nist dump FILE`` and ``scomm nist images FILE OUT/``: look inside a transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scomm.cli._app import nist_app
+
+IMPRESSIONS = {0: "live plain", 1: "live rolled", 2: "nonlive plain", 3: "nonlive rolled", 4: "latent", 8: "live swipe"}
+POSITIONS = {
+    0: "unknown", 1: "R thumb", 2: "R index", 3: "R middle", 4: "R ring", 5: "R little",
+    6: "L thumb", 7: "L index", 8: "L middle", 9: "L ring", 10: "L little",
+    11: "R thumb plain", 12: "L thumb plain", 13: "R four plain", 14: "L four plain", 15: "both thumbs",
+}
+
+
+def _show(value: bytes, limit: int) -> str:
+    """Separators as visible marks (RS '¦', US '·'), binary summarised, long text cut."""
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(value)} bytes binary>"
+    if any(ord(c) < 0x1C or ord(c) == 0x7F for c in text if c not in "\t\n\r"):
+        return f"<{len(value)} bytes binary>"
+    text = text.replace("\x1e", " ¦ ").replace("\x1f", "·")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@nist_app.command("dump")
+def dump(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction (.eft, .an2)")],
+    width: Annotated[int, typer.Option(help="Longest field value shown, in characters")] = 60,
+) -> None:
+    """Show every record and field, and each image's position, impression, size and resolution."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from scomm.nist.fields import MNEMONICS
+    from scomm.nist.images import finger_image_records
+    from scomm.nist.reader import read_transaction_file
+    from scomm.nist.transaction import TaggedRecord
+
+    txn = read_transaction_file(file)
+    console = Console()
+    console.print(
+        f"[bold]{file.name}[/]: version {txn.version}, TOT {txn.tot}, TCN {txn.tcn!r}, "
+        f"ORI {txn.ori}, {len(txn)} records, {file.stat().st_size} bytes"
+    )
+    for rec in txn.records:
+        table = Table(title=f"record {rec.index}: Type-{rec.type}", title_justify="left", show_lines=False)
+        table.add_column("field", style="cyan", no_wrap=True)
+        table.add_column("name", style="magenta")
+        table.add_column("value")
+        if isinstance(rec, TaggedRecord):
+            for f in rec.fields:
+                tag = (f.tag or f"{rec.type}.{f.number:03d}".encode()).decode("ascii", "replace")
+                table.add_row(tag, MNEMONICS.get(rec.type, {}).get(f.number, ""), _show(f.value, width))
+        else:
+            fgp = ",".join(str(p) for p in rec.fgp if p != 255)
+            for label, name, value in (
+                ("4.002", "IDC", rec.idc), ("4.003", "IMP", rec.imp), ("4.004", "FGP", fgp),
+                ("4.005", "ISR", rec.isr), ("4.006", "HLL", rec.hll), ("4.007", "VLL", rec.vll),
+                ("4.008", "GCA", rec.gca), ("4.009", "DATA", f"<{len(rec.data)} bytes>"),
+            ):
+                table.add_row(label, name, str(value))
+        console.print(table)
+    images = finger_image_records(txn)
+    if images:
+        summary = Table(title="images", title_justify="left")
+        for col in ("record", "type", "position", "impression", "size", "ppi", "compression", "bytes"):
+            summary.add_column(col, justify="right" if col in ("record", "ppi", "bytes") else "left")
+        for img in images:
+            positions = ", ".join(f"{p} {POSITIONS.get(p, '')}".strip() for p in img.positions)
+            summary.add_row(
+                str(img.record_index), f"Type-{img.record_type}", positions,
+                f"{img.impression} {IMPRESSIONS.get(img.impression, '')}".strip(),
+                f"{img.width}x{img.height}", str(img.ppi or "?"), img.compression, str(len(img.data)),
+            )
+        console.print(summary)
+
+
+@nist_app.command("images")
+def images(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction")],
+    out: Annotated[Path, typer.Argument(file_okay=False, help="Folder for the PNG files (created)")],
+) -> None:
+    """Decode every fingerprint image to PNG, named by record, finger position and impression."""
+    from PIL import Image
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from scomm.nist.images import decode_image, finger_image_records
+    from scomm.nist.reader import read_transaction_file
+
+    txn = read_transaction_file(file)
+    found = finger_image_records(txn)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with Progress(transient=True) as progress:
+        task = progress.add_task("decoding", total=len(found))
+        for img in found:
+            pixels = decode_image(img)
+            pos = "-".join(str(p) for p in img.positions) or "0"
+            path = out / f"r{img.record_index:02d}_type{img.record_type}_fgp{pos}_imp{img.impression}.png"
+            if img.ppi:
+                Image.fromarray(pixels).save(path, dpi=(img.ppi, img.ppi))
+            else:
+                Image.fromarray(pixels).save(path)
+            written.append(path)
+            progress.advance(task)
+    Console().print(f"{len(written)} images written to {out}")

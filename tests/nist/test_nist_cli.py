@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from typer.testing import CliRunner
+
+from scomm.cli import app
+
+from .conftest import SAMPLE
+
+runner = CliRunner()
+
+
+def test_dump_shows_records_fields_and_images() -> None:
+    result = runner.invoke(app, ["nist", "dump", str(SAMPLE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "version 0500, TOT AMN" in result.output
+    assert "record 16: Type-14" in result.output and "14.013" in result.output
+    assert "1608x1000" in result.output and "<42297 bytes binary>" in result.output
+
+
+def test_images_writes_one_png_per_image(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["nist", "images", str(SAMPLE), str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "out").glob("*.png"))
+    assert len(files) == 14
+    with Image.open(tmp_path / "out" / "r03_type14_fgp1_imp3.png") as im:
+        assert im.size == (804, 752) and im.mode == "L"
+
+
+def test_a_broken_file_is_reported_by_field(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.eft"
+    broken.write_bytes(SAMPLE.read_bytes()[:5000])
+    result = runner.invoke(app, ["nist", "dump", str(broken)])
+    assert result.exit_code != 0
+    assert "record 3 (Type-14) field 14.001 LEN" in str(result.exception)
