@@ -85,7 +85,7 @@ def test_mated_minutiae_land_where_the_geometry_puts_them() -> None:
     x, y, _a = imp.forward(m.mx, m.my, m.mangle)
     t = impression_template(p, f, 3)
     d = np.hypot(t.x[:, None] - x[None, :], t.y[:, None] - y[None, :]).min(axis=1)
-    assert np.mean(d < 8.0) > 0.8
+    assert np.mean(d < 8.0) > 0.7          # the rest are spurious, as an extractor adds
 
 
 def test_bad_arguments_raise_synthesis_error() -> None:

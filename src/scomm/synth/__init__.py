@@ -8,6 +8,7 @@ from scomm.synth.impression import ImpressionParams
 from scomm.synth.master import Master
 from scomm.synth.pattern import PatternClass
 from scomm.synth.person import FINGERS, Person, PersonSpec, make_person, person_spec
+from scomm.synth.rendering import master_image, render_impression
 from scomm.synth.templates import (
                                    impression_of,
                                    impression_template,
@@ -17,6 +18,7 @@ from scomm.synth.templates import (
 
 __all__ = [
     "FINGERS", "ImpressionParams", "Master", "PatternClass", "Person", "PersonSpec",
-    "impression_of", "impression_template", "make_person", "person_spec",
+    "impression_of", "impression_template", "make_person", "master_image", "person_spec",
+    "render_impression",
     "tenprint_templates", "tenprint_templates_batch",
 ]

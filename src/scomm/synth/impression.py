@@ -134,7 +134,7 @@ def impression_params(master: Master, g: np.random.Generator, kind: ImpressionTy
     """Draw one impression of ``master`` from generator ``g``."""
     rolled = is_rolled(kind)
     if rolled:
-        centre = np.array([g.normal(0.0, 6.0), g.normal(-0.05 * master.half_height, 10.0)])
+        centre = np.array([g.normal(0.0, 6.0), g.normal(0.1 * master.half_height, 10.0)])
         scale = g.uniform(*P.ROLLED_CONTACT_SCALE, size=2)
         rot_sd, shift_sd = P.ROLLED_ROTATION_SD, P.ROLLED_TRANSLATION_SD
     else:

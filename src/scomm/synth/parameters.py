@@ -51,8 +51,8 @@ WHORL_DELTA_DY = (95.0, 18.0)
 # Tented arch: delta right below the core.
 TENTED_DELTA_DY = (55.0, 10.0)
 # Plain arch ridges: bump amplitude and width of the arch profile.
-ARCH_AMPLITUDE = (45.0, 12.0)
-ARCH_WIDTH = (85.0, 15.0)
+ARCH_AMPLITUDE = (80.0, 15.0)
+ARCH_WIDTH = (95.0, 15.0)
 # Low-order random perturbation of the zero-pole field (individuality of the flow; the
 # zero-pole model alone is too regular, cf. Vizcaya & Gerhardt 1996 corrections), radians.
 ORIENTATION_PERTURBATION = 0.10
@@ -122,4 +122,5 @@ FRAME_MARGIN = 6.0                          # minutiae this close to the frame a
 MASTER_CANVAS = (480, 560)                  # width, height of a master image (px)
 GABOR_ORIENTATIONS = 16                     # orientation bins of the filter bank
 GABOR_SIGMA = 3.6                           # Gaussian envelope sd (px): about 0.4 period
-GABOR_ITERATIONS = 14
+GABOR_ITERATIONS = 12
+MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7 MB each)
