@@ -35,3 +35,14 @@ def test_a_broken_file_is_reported_by_field(tmp_path: Path) -> None:
     result = runner.invoke(app, ["nist", "dump", str(broken)])
     assert result.exit_code != 0
     assert "record 3 (Type-14) field 14.001 LEN" in str(result.exception)
+
+
+def test_dump_can_show_a_file_whose_images_fail_validation(tmp_path: Path) -> None:
+    data = SAMPLE.read_bytes()
+    start = 273 + 57 + 42465  # record 4
+    forged = data[:start] + data[start:].replace(b"14.013:2\x1d", b"14.013:1\x1d", 1)
+    path = tmp_path / "twice.eft"
+    path.write_bytes(forged)
+    assert runner.invoke(app, ["nist", "dump", str(path)]).exit_code != 0
+    result = runner.invoke(app, ["nist", "dump", "--no-validate", str(path)])
+    assert result.exit_code == 0, result.output

@@ -68,3 +68,15 @@ def test_any_error_text_makes_a_readable_response(field: str, reason: str) -> No
     data = write_response(ErrorAnswer("T", "MA0130100", field, reason), when=WHEN)
     back, _ = read_response(data)
     assert isinstance(back, ErrorAnswer)
+
+
+def test_an_error_is_addressed_to_the_sender_of_a_broken_file(sample_bytes: bytes) -> None:
+    broken = sample_bytes[:5000]
+    with pytest.raises(TransactionFormatError) as caught:
+        read_transaction(broken)
+    answer = ErrorAnswer.for_submission(broken, caught.value)
+    assert (answer.tcn, answer.ori) == ("jck tenprint card nqm", "MDNISTIMG")
+    assert answer.field == "record 3 (Type-14) field 14.001 LEN"
+    back, _ = read_response(write_response(answer, when=WHEN))
+    assert back == answer
+    assert ErrorAnswer.for_submission(b"junk", caught.value).tcn == ""

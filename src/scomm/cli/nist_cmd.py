@@ -33,6 +33,7 @@ def _show(value: bytes, limit: int) -> str:
 def dump(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction (.eft, .an2)")],
     width: Annotated[int, typer.Option(help="Longest field value shown, in characters")] = 60,
+    validate: Annotated[bool, typer.Option(help="Check image records (off: show a file that fails them)")] = True,
 ) -> None:
     """Show every record and field, and each image's position, impression, size and resolution."""
     from rich.console import Console
@@ -43,7 +44,7 @@ def dump(
     from scomm.nist.reader import read_transaction_file
     from scomm.nist.transaction import TaggedRecord
 
-    txn = read_transaction_file(file)
+    txn = read_transaction_file(file, validate=validate)
     console = Console()
     console.print(
         f"[bold]{file.name}[/]: version {txn.version}, TOT {txn.tot}, TCN {txn.tcn!r}, "

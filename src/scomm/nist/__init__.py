@@ -24,7 +24,7 @@ from scomm.nist.minutiae import (
     read_standard_minutiae,
     standard_minutiae_record,
 )
-from scomm.nist.reader import read_transaction, read_transaction_file
+from scomm.nist.reader import read_transaction, read_transaction_file, read_type1
 from scomm.nist.responses import (
     Answer,
     CriminalAnswer,
@@ -66,6 +66,7 @@ __all__ = [
     "read_standard_minutiae",
     "read_transaction",
     "read_transaction_file",
+    "read_type1",
     "response_transaction",
     "standard_minutiae_record",
     "validate_transaction",

@@ -82,6 +82,15 @@ def read_transaction(data: bytes | bytearray | memoryview, *, validate: bool = T
     return txn
 
 
+def read_type1(data: bytes | bytearray | memoryview) -> TaggedRecord:
+    """Only the Type-1 record: enough to address an error response when the rest is broken."""
+    buf = bytes(data[:MAX_TRANSACTION_BYTES])
+    if not buf:
+        raise TransactionFormatError("record 1 (Type-1)", "the transaction is empty")
+    record, _ = _read_tagged(buf, 0, 1, 1)
+    return record
+
+
 def read_transaction_file(path: str | os.PathLike[str], *, validate: bool = True) -> Transaction:
     """Read a transaction from a file, refusing files over the size limit before reading them."""
     p = Path(path)

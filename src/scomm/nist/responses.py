@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 
 from scomm.errors import FieldError, TransactionFormatError
 from scomm.nist.parameters import DEFAULT_VERSION
-from scomm.nist.reader import read_transaction
+from scomm.nist.reader import read_transaction, read_type1
 from scomm.nist.transaction import Field, TaggedRecord, Transaction, content_field
 from scomm.nist.writer import write_transaction
 
@@ -97,6 +97,17 @@ class ErrorAnswer:
 
     @classmethod
     def from_error(cls, tcn: str, ori: str, error: FieldError) -> ErrorAnswer:
+        return cls(tcn, ori, error.field, error.reason)
+
+    @classmethod
+    def for_submission(cls, data: bytes, error: FieldError) -> ErrorAnswer:
+        """Address the error to whoever sent ``data``: TCN and ORI from its Type-1 record
+        when that much can be read, empty otherwise (the transport then knows the sender)."""
+        try:
+            t1 = read_type1(data)
+            tcn, ori = t1.text(9) or "", t1.text(8) or ""
+        except TransactionFormatError:
+            tcn, ori = "", ""
         return cls(tcn, ori, error.field, error.reason)
 
 
