@@ -84,11 +84,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    with open("/proc/cpuinfo") as fh:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "?")
     print(f"machine: {platform.node()}, nproc {len(__import__('os').sched_getaffinity(0))}, {cpu}")
     t0 = time.time()
-    rows = ["| set | minutiae per image | ridge period (px) | genuine median | genuine 10th pct | "
-            "impostor median | impostor max | EER |", "|---|---|---|---|---|---|---|---|"]
+    rows = [("| set | minutiae per image | ridge period (px) | genuine median | genuine 10th pct | "
+             "impostor median | impostor max | EER |"), "|---|---|---|---|---|---|---|---|"]
     for name in ("fvc2002-db2b", "sfinge-db4b"):
         t, per = real_set(name)
         rows.append(row(name, t, per))

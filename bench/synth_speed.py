@@ -10,14 +10,21 @@ import os
 import time
 
 from scomm.biometrics.template import FingerPosition, ImpressionType
-from scomm.synth import make_person, master_image, render_impression, tenprint_templates, tenprint_templates_batch
+from scomm.synth import (
+    make_person,
+    master_image,
+    render_impression,
+    tenprint_templates,
+    tenprint_templates_batch,
+)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=2000)
     args = ap.parse_args()
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    with open("/proc/cpuinfo") as fh:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "?")
     print(f"nproc {len(os.sched_getaffinity(0))}, {cpu}, load {os.getloadavg()[0]:.1f}")
     tenprint_templates_batch(0, range(20), 0)
     t = time.perf_counter()

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from scomm.biometrics.template import FingerPosition, MinutiaKind
 from scomm.synth import parameters as P
@@ -39,6 +41,8 @@ class Master:
     my: Array
     mangle: Array                  # template convention, radians in [0, 2 pi)
     mkind: NDArray[np.uint8]
+    mphase: Array                  # ridge phase offset at each minutia (see _phases)
+    mcharge: NDArray[np.int8]      # +1: points along the unwrapped flow, -1: against it
 
     @property
     def cores(self) -> Array:
@@ -54,30 +58,117 @@ class Master:
 
     def period_at(self, u: Array, v: Array) -> Array:
         """Ridge period (px) at points: wider above the top core and below the lowest delta."""
-        t = np.full(np.broadcast(np.asarray(u), np.asarray(v)).shape, self.period)
-        if len(self.cores):
-            top = float(self.cores[:, 1].max())
-            t = t * (1.0 + P.RIDGE_PERIOD_WIDENING * _ramp((v - top) / 80.0))
-        if len(self.deltas):
-            low = float(self.deltas[:, 1].min())
-            t = t * (1.0 + P.RIDGE_PERIOD_WIDENING * _ramp((low - v) / 80.0))
-        return np.clip(t, *P.RIDGE_PERIOD_LIMITS)
+        v = np.broadcast_to(np.asarray(v, dtype=np.float64), np.broadcast(np.asarray(u), np.asarray(v)).shape)
+        top = float(self.cores[:, 1].max()) if len(self.cores) else np.inf
+        low = float(self.deltas[:, 1].min()) if len(self.deltas) else -np.inf
+        return _period(np.float64(self.period), np.float64(top), np.float64(low), v)
 
 
-def _ramp(x: Array) -> Array:
-    return np.clip(x, 0.0, 1.0)
+def _period(base: Array | np.float64, top: Array | np.float64, low: Array | np.float64, v: Array) -> Array:
+    widen = (P.RIDGE_PERIOD_WIDENING * np.clip((v - top) / 80.0, 0.0, 1.0)
+             + P.RIDGE_PERIOD_WIDENING * np.clip((low - v) / 80.0, 0.0, 1.0))
+    return np.asarray(np.clip(base * (1.0 + widen), *P.RIDGE_PERIOD_LIMITS))
+
+
+def _phases(f: NDArray[np.intp], u: Array, v: Array, flow: Array, charge: NDArray[np.int8],
+            period: Array) -> Array:
+    """The ridge phase at each minutia, from which its type follows.
+
+    Ridges are modelled as cos(Psi), Psi a smooth phase whose gradient is 2 pi / period
+    times the flow's normal, plus one phase spiral per minutia (the AM-FM view of
+    fingerprints of Larkin & Fletcher 2007). Around minutia i, Psi is
+    phase_i + k_i nu_i . (x - m_i) + charge_i (arg(x - m_i) - flow_i); two neighbours
+    agree when these meet in step at their midpoint. The offsets that best satisfy all
+    neighbour pairs are found by the generalised power method on the nearest-neighbour
+    graph (phase synchronisation), all fingers at once; one common rotation per finger is
+    free and is chosen to give the usual share of ridge endings. A minutia pointing along
+    its charge is then a ridge ending where its phase is near 0 and a bifurcation near pi.
+    """
+    n = u.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    pts = np.column_stack([u + 4096.0 * f, v])        # fingers far apart: no edges between them
+    k = min(P.PHASE_NEIGHBOURS + 1, n)
+    dist, idx = cKDTree(pts).query(pts, k=k)
+    i = np.repeat(np.arange(n), k - 1)
+    j = idx[:, 1:].ravel()
+    ok = (dist[:, 1:].ravel() < P.PHASE_NEIGHBOUR_RADIUS) & (np.cos(flow[i] - flow[j]) > 0.0)
+    i, j = i[ok], j[ok]
+    mu = 0.5 * (u[i] + u[j])
+    mv = 0.5 * (v[i] + v[j])
+
+    def term(a: NDArray[np.intp]) -> Array:
+        du, dv = mu - u[a], mv - v[a]
+        kk = 2 * np.pi / period[a]
+        return kk * (-np.sin(flow[a]) * du + np.cos(flow[a]) * dv) + charge[a] * (np.arctan2(dv, du) - flow[a])
+
+    delta = term(i) - term(j)                          # want phase_j = phase_i + delta
+    phase = np.zeros(n)
+    bounds = np.searchsorted(f, np.arange(int(f[-1]) + 2)).astype(np.int64)
+    _synchronise(i.astype(np.int64), j.astype(np.int64), np.cos(delta), np.sin(delta),
+                 P.PHASE_ITERATIONS, charge.astype(np.float64), bounds, P.ENDING_SHARE, phase)
+    return phase
+
+
+@numba.njit(cache=True, nogil=True)
+def _synchronise(i: NDArray[np.int64], j: NDArray[np.int64], dc: Array, ds: Array, iterations: int,
+                 charge: Array, bounds: NDArray[np.int64], ending_share: float,
+                 phase: Array) -> None:  # pragma: no cover - compiled
+    n = phase.shape[0]
+    zr = np.ones(n)
+    zi = np.zeros(n)
+    for _ in range(iterations):
+        ar = zr.copy()
+        ai = zi.copy()
+        for e in range(i.shape[0]):
+            a, b = i[e], j[e]
+            # z_b += z_a e^{i delta}, z_a += z_b e^{-i delta}
+            ar[b] += zr[a] * dc[e] - zi[a] * ds[e]
+            ai[b] += zr[a] * ds[e] + zi[a] * dc[e]
+            ar[a] += zr[b] * dc[e] + zi[b] * ds[e]
+            ai[a] += zi[b] * dc[e] - zr[b] * ds[e]
+        for q in range(n):
+            m = np.sqrt(ar[q] * ar[q] + ai[q] * ai[q])
+            if m > 1e-12:
+                zr[q] = ar[q] / m
+                zi[q] = ai[q] / m
+    for q in range(n):
+        phase[q] = np.arctan2(zi[q], zr[q])
+    nshift = 24
+    for s in range(bounds.shape[0] - 1):
+        a, b = bounds[s], bounds[s + 1]
+        if b - a < 1:
+            continue
+        best, best_err = 0.0, 2.0
+        for k in range(nshift):
+            shift = 2 * np.pi * k / nshift
+            ends = 0
+            for q in range(a, b):
+                if charge[q] * np.cos(phase[q] + shift) > 0:
+                    ends += 1
+            err = abs(ends / (b - a) - ending_share)
+            if err < best_err:
+                best, best_err = shift, err
+        for q in range(a, b):
+            phase[q] = np.mod(phase[q] + best, 2 * np.pi)
 
 
 def make_masters(seed: int, person: int, positions: Sequence[FingerPosition], dominant: int) -> list[Master]:
-    """Draw the masters of several fingers of one person, each from its own random stream.
+    """Draw the masters of several fingers of one person, each from its own random stream."""
+    return make_masters_many([(seed, person, FingerPosition(int(p)), dominant) for p in positions])
 
-    The per-finger draws come first (a handful of calls per finger); the geometry of all
-    fingers' minutiae is then computed in one vectorised pass.
+
+def make_masters_many(fingers: Sequence[tuple[int, int, FingerPosition, int]]) -> list[Master]:
+    """Masters of many (seed, person, position, dominant class) fingers at once.
+
+    The per-finger draws come first (a handful of calls per finger, each from the finger's
+    own stream); the geometry of all fingers' minutiae is then computed in vectorised
+    passes, so a finger's master does not depend on which others share the call.
     """
     drafts = []
     cells = []
     fid = []
-    for i, position in enumerate(positions):
+    for i, (seed, person, position, dominant) in enumerate(fingers):
         g = rng(seed, person, int(position), 0, Stream.MASTER)
         idx = finger_index(position)
         cls = finger_class(g, position, dominant)
@@ -89,7 +180,7 @@ def make_masters(seed: int, person: int, positions: Sequence[FingerPosition], do
         c = P.MINUTIA_CELL
         nx = int(np.ceil(2 * half_w / c))
         ny = int(np.ceil(2 * half_h / c))
-        r = g.random((5, ny * nx))       # jitter x, jitter y, keep, direction, kind per cell
+        r = g.random((4, ny * nx))       # jitter x, jitter y, keep, direction per cell
         gx, gy = _grid(nx, ny)
         r[0] = -half_w + (gx + r[0]) * c
         r[1] = -half_h + (gy + r[1]) * c
@@ -107,13 +198,23 @@ def make_masters(seed: int, person: int, positions: Sequence[FingerPosition], do
     d2 = np.where(stack.weight[f] != 0.0, d2, np.inf)
     ok &= d2.min(axis=1) > P.MINUTIA_SINGULAR_CLEARANCE ** 2
     r, f, u, v = r[:, ok], f[ok], u[ok], v[ok]
-    angle = np.mod(stack.at(f, u, v) + np.pi * (r[3] < 0.5), 2 * np.pi)
-    kind = np.where(r[4] < P.ENDING_SHARE, MinutiaKind.ENDING, MinutiaKind.BIFURCATION).astype(np.uint8)
+    flow = stack.at(f, u, v, wrap=False)
+    charge = np.where(r[3] < 0.5, -1, 1).astype(np.int8)
+    angle = np.mod(flow + np.pi * (charge < 0), 2 * np.pi)
+    base = np.array([d[5] for d in drafts])
+    top = np.array([d[4].cores[:, 1].max() if len(d[4].cores) else np.inf for d in drafts])
+    low = np.array([d[4].deltas[:, 1].min() if len(d[4].deltas) else -np.inf for d in drafts])
+    local_period = _period(base[f], top[f], low[f], v)
+    phase = _phases(f, u, v, flow, charge, local_period)
+    # A spiral pointing along its direction is a ridge ending when the ridge phase there is
+    # near 0 and a bifurcation near pi (and the other way round for charge -1).
+    kind = np.where(charge * np.cos(phase) > 0, MinutiaKind.ENDING, MinutiaKind.BIFURCATION).astype(np.uint8)
     bounds = np.searchsorted(f, np.arange(len(drafts) + 1))
     out = []
     for i, (pos, cls, half_w, half_h, model, period) in enumerate(drafts):
         sl = slice(bounds[i], bounds[i + 1])
-        out.append(Master(pos, cls, half_w, half_h, model, period, u[sl], v[sl], angle[sl], kind[sl]))
+        out.append(Master(pos, cls, half_w, half_h, model, period, u[sl], v[sl], angle[sl], kind[sl],
+                          phase[sl], charge[sl]))
     return out
 
 

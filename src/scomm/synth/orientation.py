@@ -75,8 +75,12 @@ class OrientationStack:
             wave[i] = m.wave
         return cls(sing, weight, arch, wave)
 
-    def at(self, finger: NDArray[np.intp], u: Array, v: Array) -> Array:
-        """Orientation modulo pi at points (u, v), point i belonging to finger ``finger[i]``."""
+    def at(self, finger: NDArray[np.intp], u: Array, v: Array, wrap: bool = True) -> Array:
+        """Orientation modulo pi at points (u, v), point i belonging to finger ``finger[i]``.
+
+        With ``wrap=False`` the angle is left unwrapped: a direction field that is continuous
+        except across rays from the singular points (the branch cuts of arctan2).
+        """
         s = self.sing[finger]
         theta = (self.weight[finger] * np.arctan2(v[:, None] - s[:, :, 1], u[:, None] - s[:, :, 0])).sum(axis=1)
         a = self.arch[finger]
@@ -85,7 +89,7 @@ class OrientationStack:
         theta += np.arctan(a[:, 0] / a[:, 1] * (-2.0 * du) * np.exp(-du * du - dv * dv))
         w = self.wave[finger]
         theta += (w[:, :, 3] * np.sin(w[:, :, 0] * u[:, None] + w[:, :, 1] * v[:, None] + w[:, :, 2])).sum(axis=1)
-        return np.mod(theta, np.pi)
+        return np.mod(theta, np.pi) if wrap else theta
 
 
 def orientation_model(rng: np.random.Generator, cores: Array, deltas: Array,

@@ -123,4 +123,10 @@ MASTER_CANVAS = (480, 560)                  # width, height of a master image (p
 GABOR_ORIENTATIONS = 16                     # orientation bins of the filter bank
 GABOR_SIGMA = 3.6                           # Gaussian envelope sd (px): about 0.4 period
 GABOR_ITERATIONS = 12
+SEED_RADIUS = 1.6                           # painted minutia radius, in ridge periods
 MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7 MB each)
+# Phase synchronisation of the master minutiae (scomm's own method, see master._phases):
+# neighbours per minutia, the farthest neighbour considered (about 5 ridges), iterations.
+PHASE_NEIGHBOURS = 6
+PHASE_NEIGHBOUR_RADIUS = 48.0
+PHASE_ITERATIONS = 40

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scomm.biometrics.template import FingerPosition
-from scomm.synth.master import Master, make_masters
+from scomm.synth.master import Master, make_masters, make_masters_many
 from scomm.synth.pattern import dominant_general_class
 from scomm.synth.seeds import Stream, rng
 
@@ -51,3 +52,10 @@ def make_person(seed: int, person_id: int) -> Person:
     """The person ``person_id`` of population ``seed``: the same on every machine."""
     spec = person_spec(seed, person_id)
     return Person(spec, dict(zip(FINGERS, make_masters(seed, person_id, FINGERS, spec.dominant), strict=True)))
+
+
+def make_people(seed: int, person_ids: Sequence[int]) -> list[Person]:
+    """make_person for many ids at once (the masters' geometry vectorised across them)."""
+    specs = [person_spec(seed, int(pid)) for pid in person_ids]
+    masters = make_masters_many([(seed, sp.person_id, f, sp.dominant) for sp in specs for f in FINGERS])
+    return [Person(sp, dict(zip(FINGERS, masters[10 * i:10 * i + 10], strict=True))) for i, sp in enumerate(specs)]

@@ -89,25 +89,30 @@ def canvas_grid(master: Master) -> tuple[Array, Array]:
 
 
 def _seed_pattern(master: Master, u: Array, v: Array) -> tuple[Array, Array]:
-    """Painted minutiae (value) and how firmly each pixel is pinned (weight, 0..1)."""
+    """Painted minutiae (value) and how firmly each pixel is pinned (weight, 0..1).
+
+    Minutia i is the phase spiral cos(phase_i + k nu_i . d + charge_i (arg d - flow_i)),
+    with the phases the master synchronised so that neighbouring spirals meet in step.
+    """
     value = np.zeros(u.shape)
     weight = np.zeros(u.shape)
     h, w = u.shape
-    radius = 1.6 * master.period
+    radius = P.SEED_RADIUS * master.period
     ri = int(np.ceil(radius)) + 1
-    for mx, my, a, k in zip(master.mx, master.my, master.mangle, master.mkind, strict=True):
+    period = master.period_at(master.mx, master.my)
+    for mx, my, a, ph, ch, t in zip(master.mx, master.my, master.mangle, master.mphase,
+                                    master.mcharge, period, strict=True):
+        flow = a - np.pi * (ch < 0)
         cx = int(np.rint(mx + w / 2 - 0.5))
         cy = int(np.rint(h / 2 - 0.5 - my))
         y0, y1 = max(cy - ri, 0), min(cy + ri + 1, h)
         x0, x1 = max(cx - ri, 0), min(cx + ri + 1, w)
         du = u[y0:y1, x0:x1] - mx
         dv = v[y0:y1, x0:x1] - my
-        t = du * np.cos(a) + dv * np.sin(a)              # along the minutia direction
-        n = -du * np.sin(a) + dv * np.cos(a)             # across it
         d = np.hypot(du, dv)
         wgt = np.clip(1.5 - d / radius * 1.5, 0.0, 1.0)
-        sign = 1.0 if k == 1 else -1.0
-        patt = sign * np.cos(2 * np.pi * n / master.period + np.arctan2(n, t))
+        lin = 2 * np.pi / t * (-np.sin(flow) * du + np.cos(flow) * dv)
+        patt = np.cos(ph + lin + ch * (np.arctan2(dv, du) - flow))
         sel = wgt > weight[y0:y1, x0:x1]
         value[y0:y1, x0:x1][sel] = patt[sel]
         weight[y0:y1, x0:x1][sel] = wgt[sel]

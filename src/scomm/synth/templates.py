@@ -20,7 +20,7 @@ from scomm.synth.errors import SynthesisError
 from scomm.synth.impression import Geometry, ImpressionParams, impression_params
 from scomm.synth.master import Master
 from scomm.synth.orientation import OrientationStack
-from scomm.synth.person import FINGERS, Person, make_person
+from scomm.synth.person import FINGERS, Person, make_people
 from scomm.synth.seeds import Stream, rng
 
 Array = NDArray[np.float64]
@@ -57,17 +57,30 @@ def tenprint_templates(person: Person, impression_seed: int,
 
 def tenprint_templates_batch(seed: int, person_ids: Sequence[int], impression_seed: int,
                              kind: ImpressionType = ImpressionType.LIVESCAN_ROLLED,
-                             ) -> list[dict[FingerPosition, Template]]:
+                             workers: int = 1) -> list[dict[FingerPosition, Template]]:
     """Tenprint templates of many persons (galleries): exactly what make_person and
-    tenprint_templates give for each id, computed in vectorised chunks, with no image."""
-    out: list[dict[FingerPosition, Template]] = []
+    tenprint_templates give for each id, computed in vectorised chunks, with no image.
+    ``workers`` > 1 spreads the chunks over that many processes."""
     ids = [int(p) for p in person_ids]
-    imp_kind = ImpressionType(int(kind))
-    for start in range(0, len(ids), _CHUNK):
-        persons = [make_person(seed, pid) for pid in ids[start:start + _CHUNK]]
-        got = _templates([(p, f) for p in persons for f in FINGERS], impression_seed, imp_kind)
-        out.extend(dict(zip(FINGERS, got[10 * i:10 * i + 10], strict=True)) for i in range(len(persons)))
-    return out
+    if workers < 1:
+        raise SynthesisError(f"workers must be at least 1, got {workers}")
+    chunks = [(seed, ids[s:s + _CHUNK], impression_seed, int(kind)) for s in range(0, len(ids), _CHUNK)]
+    if workers == 1 or len(chunks) < 2:
+        parts = [_chunk(c) for c in chunks]
+    else:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ctx.Pool(min(workers, len(chunks))) as pool:
+            parts = pool.map(_chunk, chunks)
+    return [d for part in parts for d in part]
+
+
+def _chunk(job: tuple[int, list[int], int, int]) -> list[dict[FingerPosition, Template]]:
+    seed, ids, impression_seed, kind = job
+    persons = make_people(seed, ids)
+    got = _templates([(p, f) for p in persons for f in FINGERS], impression_seed, ImpressionType(kind))
+    return [dict(zip(FINGERS, got[10 * i:10 * i + 10], strict=True)) for i in range(len(persons))]
 
 
 _CHUNK = 64   # persons per vectorised pass: big enough to amortise NumPy calls, small for cache
