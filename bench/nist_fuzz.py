@@ -6,12 +6,15 @@ Two engines:
   written by scomm (byte flips, splices, truncations, digit edits of LEN and CNT), runs
   the reader, then decodes the images of every input that still parses. Counts inputs,
   outcomes, and the slowest input (a hang would show as a timeout).
+* ``wsq``: mutates the card's 14 WSQ streams themselves and decodes them, to exercise the
+  NBIS decoder (C code) behind scomm's header checks.
 * ``atheris`` (``pip install atheris``): coverage-guided libFuzzer over the same seeds,
   with scomm.nist instrumented; a per-input timeout catches hangs.
 
 Success means: every input either reads or raises TransactionFormatError; nothing else.
 
     PYTHONPATH=src python bench/nist_fuzz.py --engine random --inputs 20000
+    PYTHONPATH=src python bench/nist_fuzz.py --engine wsq --inputs 3000
     PYTHONPATH=src python bench/nist_fuzz.py --engine atheris --seconds 600
 """
 
@@ -166,6 +169,58 @@ def run_random(inputs: int, seed: int, decode: bool) -> None:
     sys.exit(1 if crashes else 0)
 
 
+def run_wsq(inputs: int, seed: int) -> None:
+    """Mutate the card's 14 real WSQ streams directly (header and coded data) and decode."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from scomm.errors import TransactionFormatError
+    from scomm.nist.images import decode_wsq, finger_image_records
+    from scomm.nist.reader import read_transaction
+
+    streams = [img.data for img in finger_image_records(read_transaction(SAMPLE.read_bytes()))]
+    rng = random.Random(seed)
+    outcomes: Counter[str] = Counter()
+    slowest = 0.0
+
+    def alarm(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, alarm)
+    t0 = time.perf_counter()
+    for _ in range(inputs):
+        buf = bytearray(rng.choice(streams))
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(min(len(buf), 1200)) if rng.random() < 0.5 else rng.randrange(len(buf))
+            buf[i] = rng.randrange(256)
+        if rng.random() < 0.2:
+            del buf[rng.randrange(len(buf)) :]
+        start = time.perf_counter()
+        signal.alarm(PER_INPUT_TIMEOUT_S)
+        try:
+            decode_wsq(bytes(buf), "fuzz")
+            outcomes["decoded"] += 1
+        except TransactionFormatError:
+            outcomes["refused"] += 1
+        except TimeoutError:
+            outcomes["HANG"] += 1
+        except Exception as exc:  # noqa: BLE001 - any other exception is the finding
+            outcomes["CRASH " + type(exc).__name__] += 1
+        finally:
+            signal.alarm(0)
+        slowest = max(slowest, time.perf_counter() - start)
+    table = Table(title=f"WSQ decoder fuzz (seed {seed})")
+    table.add_column("outcome")
+    table.add_column("inputs", justify="right")
+    for k, v in sorted(outcomes.items()):
+        table.add_row(k, str(v))
+    table.add_row("[bold]total[/]", str(inputs))
+    table.add_row("slowest input (s)", f"{slowest:.3f}")
+    table.add_row("wall time (s)", f"{time.perf_counter() - t0:.1f}")
+    Console().print(table)
+    sys.exit(1 if any(k.startswith(("CRASH", "HANG")) for k in outcomes) else 0)
+
+
 def run_atheris(seconds: int, decode: bool) -> None:
     import atheris
 
@@ -197,7 +252,7 @@ def run_atheris(seconds: int, decode: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--engine", choices=["random", "atheris"], default="random")
+    ap.add_argument("--engine", choices=["random", "atheris", "wsq"], default="random")
     ap.add_argument("--inputs", type=int, default=20000, help="random engine: number of mutated inputs")
     ap.add_argument("--seconds", type=int, default=300, help="atheris engine: total time")
     ap.add_argument("--seed", type=int, default=1)
@@ -206,6 +261,8 @@ def main() -> None:
     os.chdir(Path(__file__).resolve().parent.parent)
     if a.engine == "atheris":
         run_atheris(a.seconds, not a.no_decode)
+    elif a.engine == "wsq":
+        run_wsq(a.inputs, a.seed)
     else:
         run_random(a.inputs, a.seed, not a.no_decode)
 
