@@ -17,8 +17,13 @@ all fingers share, and a fixed orthogonal projection shortens the vector to
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import numba
 import numpy as np
@@ -26,8 +31,36 @@ from numpy.typing import NDArray
 
 from scomm.biometrics.search import parameters as P
 from scomm.biometrics.template import Template
+from scomm.errors import GalleryError
 
-_TWO_PI = 2.0 * np.pi
+MODEL_FILE = "descriptor_model.json"
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add_pair(h: np.ndarray, fd: float, a1: float, a2: float, n_dist: int, n_ang: int,
+              a_step: float) -> None:  # pragma: no cover - jitted
+    """Spread one ordered pair over the 2x2x2 neighbouring bins (linear weights)."""
+    d0 = int(np.floor(fd))
+    wd1 = fd - d0
+    f1 = a1 / a_step - 0.5
+    i0 = int(np.floor(f1))
+    w11 = f1 - i0
+    f2 = a2 / a_step - 0.5
+    j0 = int(np.floor(f2))
+    w21 = f2 - j0
+    ia = (i0 + n_ang) % n_ang
+    ib = (i0 + 1) % n_ang
+    ja = (j0 + n_ang) % n_ang
+    jb = (j0 + 1) % n_ang
+    for sd in range(2):
+        db = d0 + sd
+        if db < 0 or db >= n_dist:
+            continue
+        wd = wd1 if sd == 1 else 1.0 - wd1
+        base = db * n_ang
+        h[(base + ia) * n_ang + ja] += wd * (1.0 - w11) * (1.0 - w21)
+        h[(base + ia) * n_ang + jb] += wd * (1.0 - w11) * w21
+        h[(base + ib) * n_ang + ja] += wd * w11 * (1.0 - w21)
+        h[(base + ib) * n_ang + jb] += wd * w11 * w21
 
 
 @numba.njit(cache=True, nogil=True)
@@ -37,71 +70,88 @@ def _pair_histograms(x: np.ndarray, y: np.ndarray, angle: np.ndarray, offsets: n
     out = np.zeros((n_templates, n_dist * n_ang * n_ang), dtype=np.float32)
     d_step = max_dist / n_dist
     a_step = 2.0 * np.pi / n_ang
+    two_pi = 2.0 * np.pi
     max2 = max_dist * max_dist
     for t in range(n_templates):
+        h = out[t]
         lo = offsets[t]
         hi = offsets[t + 1]
         for i in range(lo, hi):
-            for j in range(lo, hi):
-                if i == j:
-                    continue
+            for j in range(i + 1, hi):
                 dx = x[j] - x[i]
                 dy = y[j] - y[i]
                 d2 = dx * dx + dy * dy
                 if d2 >= max2:
                     continue
-                d = np.sqrt(d2)
+                fd = np.sqrt(d2) / d_step - 0.5
                 line = np.arctan2(dy, dx)
-                a1 = (angle[i] - line) % (2.0 * np.pi)
-                a2 = (angle[j] - line) % (2.0 * np.pi)
-                # soft bins: centre of bin k at (k + 0.5) * step
-                fd = d / d_step - 0.5
-                d0 = int(np.floor(fd))
-                wd1 = fd - d0
-                f1 = a1 / a_step - 0.5
-                i0 = int(np.floor(f1))
-                w11 = f1 - i0
-                f2 = a2 / a_step - 0.5
-                j0 = int(np.floor(f2))
-                w21 = f2 - j0
-                for sd in range(2):
-                    db = d0 + sd
-                    if db < 0 or db >= n_dist:
-                        continue
-                    wd = wd1 if sd == 1 else 1.0 - wd1
-                    for s1 in range(2):
-                        ab = (i0 + s1) % n_ang
-                        w1 = w11 if s1 == 1 else 1.0 - w11
-                        for s2 in range(2):
-                            bb = (j0 + s2) % n_ang
-                            w2 = w21 if s2 == 1 else 1.0 - w21
-                            out[t, (db * n_ang + ab) * n_ang + bb] += wd * w1 * w2
+                # i -> j: directions relative to the line; j -> i: to the reversed line
+                a1 = angle[i] - line
+                a2 = angle[j] - line
+                a1 -= two_pi * np.floor(a1 / two_pi)
+                a2 -= two_pi * np.floor(a2 / two_pi)
+                b1 = a2 + np.pi
+                b2 = a1 + np.pi
+                if b1 >= two_pi:
+                    b1 -= two_pi
+                if b2 >= two_pi:
+                    b2 -= two_pi
+                _add_pair(h, fd, a1, a2, n_dist, n_ang, a_step)
+                _add_pair(h, fd, b1, b2, n_dist, n_ang, a_step)
     return out
 
 
-@lru_cache(maxsize=1)
-def _projection() -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """The fixed centring vector and orthogonal projection (raw length -> stored length)."""
-    rng = np.random.default_rng(P.PROJECTION_SEED)
-    g = rng.standard_normal((P.RAW_DESCRIPTOR_LENGTH, P.DESCRIPTOR_LENGTH))
-    q, _ = np.linalg.qr(g)
-    centre = _centre_vector()
-    return centre.astype(np.float32), np.ascontiguousarray(q, dtype=np.float32)
+@dataclass(frozen=True)
+class DescriptorModel:
+    """Centring vector and projection from the raw Hellinger histogram to the stored descriptor.
 
-
-def _centre_vector() -> NDArray[np.float64]:
-    """Expected Hellinger histogram of uniformly placed, uniformly directed minutiae.
-
-    For such minutiae both relative directions are uniform and independent of the
-    distance, and the distance density inside a disc of radius R grows like r
-    (2r/R^2). That is what every finger shares, so it is removed before the dot
-    product; computing it in closed form keeps the descriptor free of any data set.
+    Fitted by ``bench/search_fit_descriptor.py`` on synthetic tenprints (persons
+    that no benchmark searches): the mean histogram is removed (what every
+    finger shares) and a PCA projection keeps ``DESCRIPTOR_LENGTH`` components,
+    each scaled by 1/sqrt(standard deviation) (half whitening): rare directions
+    of variation count more than the dominant ones without amplifying noise.
+    ``digest`` names the model in gallery manifests: descriptors made with one
+    model are not comparable with another's.
     """
-    edges = np.linspace(0.0, P.PAIR_MAX_DISTANCE, P.DISTANCE_BINS + 1)
-    mass = edges[1:] ** 2 - edges[:-1] ** 2
-    mass /= mass.sum()
-    per_bin = np.repeat(mass, P.ANGLE_BINS * P.ANGLE_BINS) / (P.ANGLE_BINS * P.ANGLE_BINS)
-    return np.sqrt(per_bin)
+
+    mean: NDArray[np.float32]
+    projection: NDArray[np.float32]
+    source: str
+    digest: str
+
+
+def _decode(text: str, dtype: str, shape: tuple[int, ...]) -> NDArray[np.float32]:
+    return np.frombuffer(base64.b64decode(text), dtype=dtype).astype(np.float32).reshape(shape)
+
+
+@lru_cache(maxsize=1)
+def model() -> DescriptorModel:
+    """The shipped descriptor model (package data ``descriptor_model.json``)."""
+    raw = resources.files("scomm.biometrics.search").joinpath(MODEL_FILE).read_bytes()
+    data = json.loads(raw)
+    if data["raw_length"] != P.RAW_DESCRIPTOR_LENGTH or data["length"] != P.DESCRIPTOR_LENGTH:
+        raise GalleryError(f"{MODEL_FILE} is for descriptors {data['raw_length']}->{data['length']}, "
+                           f"parameters say {P.RAW_DESCRIPTOR_LENGTH}->{P.DESCRIPTOR_LENGTH}; refit it")
+    return DescriptorModel(
+        mean=_decode(data["mean"], "<f4", (P.RAW_DESCRIPTOR_LENGTH,)),
+        projection=_decode(data["projection"], "<f2", (P.RAW_DESCRIPTOR_LENGTH, P.DESCRIPTOR_LENGTH)),
+        source=str(data["source"]), digest=hashlib.sha256(raw).hexdigest()[:16])
+
+
+def encode_model(mean: NDArray[np.floating], projection: NDArray[np.floating], source: str) -> str:
+    """The JSON text of a model (used by the fitting script)."""
+    return json.dumps({
+        "raw_length": P.RAW_DESCRIPTOR_LENGTH, "length": P.DESCRIPTOR_LENGTH, "source": source,
+        "mean": base64.b64encode(np.asarray(mean, "<f4").tobytes()).decode(),
+        "projection": base64.b64encode(np.asarray(projection, "<f2").tobytes()).decode(),
+    })
+
+
+def hellinger(raw: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Square root of each histogram normalised to sum 1 (zero rows stay zero)."""
+    h = np.asarray(raw, np.float64)
+    total = h.sum(axis=1, keepdims=True)
+    return np.sqrt(h / np.where(total > 0, total, 1.0))
 
 
 def raw_histograms(templates: Sequence[Template]) -> NDArray[np.float32]:
@@ -125,12 +175,10 @@ def descriptors(templates: Sequence[Template]) -> NDArray[np.float32]:
     """
     if len(templates) == 0:
         return np.zeros((0, P.DESCRIPTOR_LENGTH), np.float32)
-    h = raw_histograms(templates).astype(np.float64)
-    total = h.sum(axis=1, keepdims=True)
-    empty = total[:, 0] <= 0
-    h = np.sqrt(h / np.where(total > 0, total, 1.0))
-    centre, proj = _projection()
-    v = (h - centre) @ proj
+    raw = raw_histograms(templates)
+    empty = raw.sum(axis=1) <= 0
+    m = model()
+    v = (hellinger(raw).astype(np.float32) - m.mean) @ m.projection
     norm = np.linalg.norm(v, axis=1, keepdims=True)
     v = v / np.where(norm > 0, norm, 1.0)
     v[empty] = 0.0

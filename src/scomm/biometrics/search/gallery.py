@@ -32,6 +32,7 @@ from scomm.biometrics.search import parameters as P
 from scomm.biometrics.search.calibration import Calibration, calibrate, default_calibration
 from scomm.biometrics.search.config import SearchConfig
 from scomm.biometrics.search.descriptor import descriptors
+from scomm.biometrics.search.descriptor import model as descriptor_model
 from scomm.biometrics.search.first_stage import FirstStage, NumpyFirstStage
 from scomm.biometrics.search.fusion import finger_weight, fuse
 from scomm.biometrics.search.matcher import compare_one_to_many
@@ -120,6 +121,9 @@ class Gallery:
         if manifest.get("descriptor_length") != P.DESCRIPTOR_LENGTH:
             raise GalleryError(f"{directory}: descriptors of length {manifest.get('descriptor_length')}, "
                                f"this scomm uses {P.DESCRIPTOR_LENGTH}; re-enrol the gallery")
+        if manifest.get("descriptor_model") != descriptor_model().digest:
+            raise GalleryError(f"{directory}: descriptors were made with model {manifest.get('descriptor_model')}, "
+                               f"this scomm has {descriptor_model().digest}; re-enrol the gallery")
         segments = [Segment.load(directory / s) for s in manifest["segments"]]
         cal = manifest.get("calibration")
         return cls(str(manifest["name"]), directory, SearchConfig.from_dict(manifest["config"]), segments,
@@ -129,7 +133,8 @@ class Gallery:
         assert self.directory is not None
         manifest = {
             "format": FORMAT, "version": FORMAT_VERSION, "name": self.name,
-            "descriptor_length": P.DESCRIPTOR_LENGTH, "config": self.config.to_dict(),
+            "descriptor_length": P.DESCRIPTOR_LENGTH, "descriptor_model": descriptor_model().digest,
+            "config": self.config.to_dict(),
             "segments": [s.name for s in self._segments], "next_segment": self._next_segment,
             "calibration": self._calibration.to_dict() if self._calibration else None,
         }

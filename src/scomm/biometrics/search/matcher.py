@@ -27,7 +27,16 @@ def _descriptor_similarity(probe: Template, gallery: Sequence[Template]) -> NDAr
 
 
 def _resolve() -> tuple[str, OneToMany]:
-    return "descriptor", _descriptor_similarity
+    """The best one-to-many comparison available: the prepared MCC matcher, else descriptors."""
+    try:
+        from scomm.biometrics.comparison import compare_many, prepare
+    except ImportError:
+        return "descriptor", _descriptor_similarity
+
+    def prepared(probe: Template, gallery: Sequence[Template]) -> NDArray[np.float32]:
+        return np.asarray(compare_many(prepare(probe), [prepare(t) for t in gallery]), np.float32)
+
+    return "scomm.biometrics.comparison", prepared
 
 
 MATCHER, _one_to_many = _resolve()
