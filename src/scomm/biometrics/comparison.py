@@ -189,7 +189,7 @@ def _consolidate(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[
     if n_p == 0 or n_r == 0:
         return 0.0
     # the best `hypotheses` local pairs, by insertion into a short sorted list
-    k = min(hypotheses, n_p * n_r)
+    k = max(1, min(hypotheses, n_p * n_r))
     top_v = np.full(k, -1.0)
     top_i = np.zeros(k, np.int64)
     for q in range(n_p * n_r):
