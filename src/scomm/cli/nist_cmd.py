@@ -39,6 +39,7 @@ def dump(
     from rich.console import Console
     from rich.table import Table
 
+    from scomm.errors import TransactionFormatError
     from scomm.nist.fields import MNEMONICS
     from scomm.nist.images import finger_image_records
     from scomm.nist.reader import read_transaction_file
@@ -68,7 +69,11 @@ def dump(
             ):
                 table.add_row(label, name, str(value))
         console.print(table)
-    images = finger_image_records(txn)
+    try:
+        images = finger_image_records(txn)
+    except TransactionFormatError as exc:
+        console.print(f"[bold red]images not summarised:[/] {exc}")
+        return
     if images:
         summary = Table(title="images", title_justify="left")
         for col in ("record", "type", "position", "impression", "size", "ppi", "compression", "bytes"):
