@@ -200,8 +200,15 @@ def run_wsq(inputs: int, seed: int) -> None:
         try:
             decode_wsq(bytes(buf), "fuzz")
             outcomes["decoded"] += 1
-        except TransactionFormatError:
-            outcomes["refused"] += 1
+        except TransactionFormatError as err:
+            if "crashed" in err.reason:
+                outcomes["refused: C decoder crashed (worker restarted)"] += 1
+            elif "did not finish" in err.reason:
+                outcomes["refused: C decoder hung (worker killed)"] += 1
+            elif "does not decode" in err.reason:
+                outcomes["refused: C decoder error"] += 1
+            else:
+                outcomes["refused: header check"] += 1
         except TimeoutError:
             outcomes["HANG"] += 1
         except Exception as exc:  # noqa: BLE001 - any other exception is the finding

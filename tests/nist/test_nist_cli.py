@@ -46,3 +46,13 @@ def test_dump_can_show_a_file_whose_images_fail_validation(tmp_path: Path) -> No
     assert runner.invoke(app, ["nist", "dump", str(path)]).exit_code != 0
     result = runner.invoke(app, ["nist", "dump", "--no-validate", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_check_accepts_the_card_and_a_car_made_from_it(tmp_path: Path, car_bytes: bytes) -> None:
+    result = runner.invoke(app, ["nist", "check", str(SAMPLE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "TOT AMN is not a booking" in result.output
+    car = tmp_path / "car.eft"
+    car.write_bytes(car_bytes)
+    result = runner.invoke(app, ["nist", "check", str(car)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "valid CAR booking" in result.output and "10 fingers" in result.output

@@ -179,3 +179,14 @@ def test_image_fields_that_make_no_sense_are_refused(sample_txn, number: int, va
     sample_txn.records[2].set(number, value)
     err = refused(write_transaction(sample_txn))
     assert err.field == f"record 3 (Type-14) field {name}"
+
+
+def test_wsq_that_crashes_the_c_decoder_is_refused_and_the_process_survives(sample_txn) -> None:  # type: ignore[no-untyped-def]
+    from scomm.nist.images import decode_wsq
+
+    stream = bytearray(finger_image_records(sample_txn)[11].data)  # record 14, plain left thumb
+    stream[848], stream[5347] = 0x23, 0xAE  # found by bench/nist_fuzz.py --engine wsq: SIGSEGV in NBIS
+    with pytest.raises(TransactionFormatError) as err:
+        decode_wsq(bytes(stream), "record 14 (Type-14) field 14.999 DATA")
+    assert err.value.field == "record 14 (Type-14) field 14.999 DATA" and "does not decode" in err.value.reason
+    assert decode_wsq(finger_image_records(sample_txn)[0].data).shape == (752, 804)  # a fresh worker decodes

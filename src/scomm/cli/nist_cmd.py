@@ -39,6 +39,7 @@ def dump(
     from rich.console import Console
     from rich.table import Table
 
+    from scomm.errors import TransactionFormatError
     from scomm.nist.fields import MNEMONICS
     from scomm.nist.images import finger_image_records
     from scomm.nist.reader import read_transaction_file
@@ -68,7 +69,11 @@ def dump(
             ):
                 table.add_row(label, name, str(value))
         console.print(table)
-    images = finger_image_records(txn)
+    try:
+        images = finger_image_records(txn)
+    except TransactionFormatError as exc:
+        console.print(f"[bold red]images not summarised:[/] {exc}")
+        return
     if images:
         summary = Table(title="images", title_justify="left")
         for col in ("record", "type", "position", "impression", "size", "ppi", "compression", "bytes"):
@@ -113,3 +118,32 @@ def images(
             written.append(path)
             progress.advance(task)
     Console().print(f"{len(written)} images written to {out}")
+
+
+@nist_app.command("check")
+def check(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction")],
+) -> None:
+    """Read strictly, decode every image and, for a CAR/CNA, map and validate the booking.
+
+    Exits with status 2 and the record and field at fault on the first problem.
+    """
+    from rich.console import Console
+
+    from scomm.nist.booking import CRIMINAL_TENPRINT_TOTS, booking_from_transaction
+    from scomm.nist.reader import read_transaction_file
+    from scomm.nist.validation import check_images_decode
+    from scomm.pipeline.submission import validate_submission
+
+    txn = read_transaction_file(file)
+    check_images_decode(txn)
+    console = Console()
+    if txn.tot in CRIMINAL_TENPRINT_TOTS:
+        sub = booking_from_transaction(txn)
+        validate_submission(sub)
+        console.print(
+            f"[green]ok[/]: {file.name} is a valid {txn.tot} booking, TCN {sub.tcn}, ORI {sub.ori}, "
+            f"{len(sub.fingers)} fingers, {len(sub.charges)} charges"
+        )
+    else:
+        console.print(f"[green]ok[/]: {file.name} reads and its images decode (TOT {txn.tot} is not a booking)")

@@ -20,7 +20,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scomm.errors import TransactionFormatError
-from scomm.nist.parameters import IMAGE_DATA_FIELD, MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE, WSQ_BITRATE
+from scomm.nist.parameters import (
+    IMAGE_DATA_FIELD,
+    MAX_IMAGE_PIXELS,
+    MIN_IMAGE_SIDE,
+    WSQ_BITRATE,
+    WSQ_ISOLATED,
+)
 from scomm.nist.transaction import BinaryRecord, Record, TaggedRecord, Transaction
 
 FINGER_IMAGE_TYPES = frozenset({4, 13, 14})
@@ -173,10 +179,21 @@ def wsq_size(data: bytes, loc: str = "WSQ image") -> tuple[int, int]:
     raise TransactionFormatError(loc, "WSQ data ends before its frame header (SOF FFA2)")
 
 
-def decode_wsq(data: bytes, loc: str = "WSQ image") -> NDArray[np.uint8]:
-    """Decode WSQ to a (height, width) uint8 array after checking the header's size."""
+def decode_wsq(data: bytes, loc: str = "WSQ image", *, isolated: bool = WSQ_ISOLATED) -> NDArray[np.uint8]:
+    """Decode WSQ to a (height, width) uint8 array after checking the header's size.
+
+    ``isolated`` (the default) decodes in a worker process, so that corrupt data that
+    crashes the C decoder is refused instead of killing this process.
+    """
     width, height = wsq_size(data, loc)
     check_image_size(width, height, loc)
+    if isolated and _wsq_c is not None:
+        from scomm.nist.wsq_isolation import decode_isolated
+
+        buf, w, h = decode_isolated(bytes(data), loc)
+        if (w, h) != (width, height) or len(buf) != w * h:
+            raise TransactionFormatError(loc, f"WSQ decoder returned {w}x{h}, header says {width}x{height}")
+        return np.frombuffer(buf, dtype=np.uint8).reshape(h, w).copy()
     if _wsq_c is not None:
         try:
             buf, w, h, _ppi = _wsq_c.decompress(bytes(data))

@@ -53,3 +53,9 @@ WSQ_BITRATE = 0.75
 500 ppi (about 10.7:1), the rate the NIST sample's encoder recorded (NIST_COM WSQ_BITRATE)."""
 DEFAULT_VERSION = "0500"
 """Version written in new transactions: ANSI/NIST-ITL 1-2011, what EBTS 9.x/10.x reference."""
+WSQ_ISOLATED = True
+"""Decode WSQ in a worker process: bench/nist_fuzz.py --engine wsq found mutated WSQ data that
+crashes the NBIS decoder (segmentation fault) inside the ``wsq`` package's C module."""
+WSQ_DECODE_TIMEOUT_S = 30.0
+"""Per-image limit for the worker: a 16 Mpx image decodes in about 1 s on one core; 30 s
+leaves room for a machine under load while still ending a hang."""
