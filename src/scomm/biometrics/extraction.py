@@ -43,8 +43,20 @@ class Features:
     quality: int
 
 
-def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
-    """Run the pipeline and keep every intermediate (``extract`` keeps only the template)."""
+@dataclass(frozen=True)
+class RidgeStructure:
+    """The image at 500 ppi with its mask, orientation field and ridge period: what
+    every extractor needs, and proof that the image is a usable fingerprint."""
+
+    image: NDArray[np.float32]
+    mask: NDArray[np.bool_]
+    orientation: NDArray[np.float32]
+    coherence: NDArray[np.float32]
+    period: float
+
+
+def ridge_structure(image: NDArray[np.generic], ppi: int = 500) -> RidgeStructure:
+    """Resample, segment and measure the ridge flow; raise ImageError if there is no usable print."""
     img = to_reference_resolution(image, ppi)
     h, w = img.shape
     if min(h, w) < P.MIN_SIDE_PX:
@@ -63,12 +75,19 @@ def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
     if band_share < P.MIN_RIDGE_BAND_SHARE:
         raise ImageError(f"no ridge pattern: only {band_share:.0%} of the texture's energy is at ridge spacing "
                          f"(need {P.MIN_RIDGE_BAND_SHARE:.0%})")
-    enhanced = enhance(img, orientation, period, mask)
-    ridges = binarize(enhanced, mask)
+    return RidgeStructure(img, mask, orientation, coherence, period)
+
+
+def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
+    """Run the pipeline and keep every intermediate (``extract`` keeps only the template)."""
+    r = ridge_structure(image, ppi)
+    enhanced = enhance(r.image, r.orientation, r.period, r.mask)
+    ridges = binarize(enhanced, r.mask)
     skeleton = thin(ridges)
-    minutiae = detect_minutiae(skeleton, orientation, coherence, mask)
-    quality = impression_quality(coherence, mask, int(minutiae.shape[0]))
-    return Features(img, mask, orientation, coherence, period, enhanced, ridges, skeleton, minutiae, quality)
+    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask)
+    quality = impression_quality(r.coherence, r.mask, int(minutiae.shape[0]))
+    return Features(r.image, r.mask, r.orientation, r.coherence, r.period, enhanced, ridges, skeleton,
+                    minutiae, quality)
 
 
 def extract(

@@ -151,7 +151,13 @@ def detect_minutiae(
 
 
 def _drop_clusters(m: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Remove every minutia that has another one closer than the spurious distance."""
+    """Remove every minutia that has another one closer than the spurious distance.
+
+    Skeleton flaws (spurs, short islands, holes, small breaks) make minutiae
+    in tight pairs; a true minutia rarely lies within one ridge period of
+    another. (A wider facing-pair rule for creases and bridges was measured
+    and lost more true minutiae than it removed false ones.)
+    """
     if m.shape[0] < 2:
         return m
     d = np.hypot(m[:, None, 0] - m[None, :, 0], m[:, None, 1] - m[None, :, 1])

@@ -19,15 +19,38 @@ def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], 
     """Return (ridge orientation in [0, π) in pixel coordinates, coherence in [0, 1])."""
     gx = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(0, 1))
     gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
-    s = P.ORIENTATION_SIGMA
-    gxx = ndimage.gaussian_filter(gx * gx, s)
-    gyy = ndimage.gaussian_filter(gy * gy, s)
-    gxy = ndimage.gaussian_filter(gx * gy, s)
+    gxx = _smooth(gx * gx)
+    gyy = _smooth(gy * gy)
+    gxy = _smooth(gx * gy)
     diff = gxx - gyy
     gradient_angle = 0.5 * np.arctan2(2 * gxy, diff)
     ridge = np.mod(gradient_angle + np.pi / 2, np.pi).astype(np.float32)
     coherence = np.sqrt(diff * diff + 4 * gxy * gxy) / np.maximum(gxx + gyy, 1e-9)
     return ridge, np.clip(coherence, 0.0, 1.0).astype(np.float32)
+
+
+def _smooth(field: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Gaussian smoothing at ORIENTATION_SIGMA, done on cell averages and interpolated back."""
+    step = P.ORIENTATION_CELL
+    h, w = field.shape
+    hh, ww = -(-h // step) * step, -(-w // step) * step
+    padded = np.pad(field, ((0, hh - h), (0, ww - w)), mode="edge")
+    cells = padded.reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
+    cells = ndimage.gaussian_filter(cells, P.ORIENTATION_SIGMA / step, mode="nearest")
+    return (_interpolation(h, cells.shape[0], step) @ cells @ _interpolation(w, cells.shape[1], step).T).astype(
+        np.float32)
+
+
+def _interpolation(n: int, cells: int, step: int) -> NDArray[np.float32]:
+    """(n, cells) linear-interpolation weights from cell centres back to pixels."""
+    pos = np.clip((np.arange(n) + 0.5) / step - 0.5, 0, cells - 1)
+    lo = np.floor(pos).astype(np.intp)
+    hi = np.minimum(lo + 1, cells - 1)
+    t = (pos - lo).astype(np.float32)
+    weights = np.zeros((n, cells), np.float32)
+    weights[np.arange(n), lo] += 1 - t
+    weights[np.arange(n), hi] += t
+    return weights
 
 
 def ridge_period(image: NDArray[np.float32], mask: NDArray[np.bool_]) -> tuple[float, float]:

@@ -24,11 +24,20 @@ def local_deviation(image: NDArray[np.float32], size: int = P.BLOCK) -> NDArray[
 
 
 def segmentation_mask(image: NDArray[np.float32]) -> NDArray[np.bool_]:
-    """Boolean foreground mask of the same shape as ``image``."""
+    """Boolean foreground mask of the same shape as ``image``.
+
+    The decision and the morphology run on a grid of 4x4-pixel cells (a mask
+    needs no finer detail), then the mask is expanded back to pixels.
+    """
+    step = P.MASK_CELL
+    h, w = image.shape
     dev = local_deviation(image)
-    reference = float(np.percentile(dev, 90))
-    mask = dev > max(P.FOREGROUND_FRACTION * reference, 1e-6)
-    disk = _disk(P.BLOCK // 2)
+    hh, ww = -(-h // step) * step, -(-w // step) * step
+    padded = np.pad(dev, ((0, hh - h), (0, ww - w)), mode="edge")
+    cells = padded.reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
+    reference = float(np.percentile(cells, 90))
+    mask = cells > max(P.FOREGROUND_FRACTION * reference, 1e-6)
+    disk = _disk(P.BLOCK // (2 * step))
     mask = ndimage.binary_opening(mask, structure=disk)
     mask = ndimage.binary_closing(mask, structure=disk, border_value=0)
     mask = ndimage.binary_fill_holes(mask)
@@ -37,7 +46,8 @@ def segmentation_mask(image: NDArray[np.float32]) -> NDArray[np.bool_]:
         sizes = np.bincount(labels.ravel())
         sizes[0] = 0
         mask = labels == int(np.argmax(sizes))
-    return np.asarray(mask, dtype=bool)
+    full = np.repeat(np.repeat(mask, step, axis=0), step, axis=1)[:h, :w]
+    return np.ascontiguousarray(full, dtype=bool)
 
 
 def _disk(radius: int) -> NDArray[np.bool_]:
