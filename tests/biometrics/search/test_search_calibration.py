@@ -41,8 +41,9 @@ def test_bad_calibration_input_is_refused():
 
 
 def test_package_default_calibration_is_measured_data():
-    c = default_calibration()
-    assert 0 < c.fpir < 1 and c.searches > 0 and c.gallery_size > 0 and c.source
+    for matcher in ("mcc", "descriptor"):
+        c = default_calibration(matcher)
+        assert 0 < c.fpir < 1 and c.searches > 0 and c.gallery_size > 0 and c.source
 
 
 def test_fusion_weights_quality_and_sums_fingers():

@@ -16,7 +16,10 @@ def people():
     return {f"P{i:03d}": (tenprint(i, 0), tenprint(i, 1)) for i in range(N)}
 
 
-def _filled(directory, people, config=None):
+FAST = SearchConfig(matcher="descriptor")
+
+
+def _filled(directory, people, config=FAST):
     g = Gallery.create(directory, "test", config)
     g.enroll_many((pid, enrolled) for pid, (enrolled, _) in people.items())
     return g
@@ -27,7 +30,7 @@ def _ranking(result: SearchResult):
 
 
 def test_enrolled_identity_is_found_at_rank_one(people):
-    g = _filled(None, people, SearchConfig(candidates=20, exhaustive_below=0))
+    g = _filled(None, people, SearchConfig(candidates=20, exhaustive_below=0, matcher="descriptor"))
     for pid in list(people)[:15]:
         r = g.search(people[pid][1], top_k=5)
         assert r.candidates[0].identity_id == pid
@@ -52,7 +55,7 @@ def test_partial_probe_with_three_fingers_still_finds_mate(people):
 
 
 def test_removed_identity_is_never_returned(people):
-    g = _filled(None, people, SearchConfig(candidates=5, exhaustive_below=0))
+    g = _filled(None, people, SearchConfig(candidates=5, exhaustive_below=0, matcher="descriptor"))
     assert g.remove("P003") and "P003" not in g and len(g) == N - 1
     assert not g.remove("P003")
     r = g.search(people["P003"][1], top_k=N)
@@ -130,7 +133,7 @@ def test_in_memory_compaction_keeps_search_working(people):
 
 
 def test_bad_inputs_are_refused_with_reasons(tmp_path: Path, people):
-    g = Gallery.create(None, "x")
+    g = Gallery.create(None, "x", FAST)
     enrolled = people["P000"][0]
     with pytest.raises(GalleryError, match="single-line"):
         g.enroll("a\nb", enrolled)
@@ -148,6 +151,18 @@ def test_bad_inputs_are_refused_with_reasons(tmp_path: Path, people):
 
 
 def test_search_of_empty_gallery_returns_no_candidates():
-    g = Gallery.create(None, "empty")
+    g = Gallery.create(None, "empty", FAST)
     r = g.search(tenprint(1, 1))
     assert r.candidates == [] and not r.hit and r.touched == 0
+
+
+def test_full_matcher_confirms_the_mate_and_decides_hit_at_its_calibration(people):
+    g = Gallery.create(None, "mcc", SearchConfig(candidates=3, exhaustive_below=0, matcher="mcc"))
+    four = (1, 2, 6, 7)
+    g.enroll_many((pid, {p: t for p, t in e.items() if p in four}) for pid, (e, _) in list(people.items())[:12])
+    for pid in ("P004", "P009"):
+        probe = {p: t for p, t in people[pid][1].items() if p in four}
+        r = g.search(probe, top_k=3)
+        assert r.candidates[0].identity_id == pid and r.touched == 3
+        assert set(r.candidates[0].finger_scores) == set(four)
+        assert r.fpir == g.calibration.fpir and r.hit == (r.candidates[0].score >= r.threshold)

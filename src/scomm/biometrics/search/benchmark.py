@@ -89,11 +89,9 @@ def build_gallery(identities: int, directory: Path | None, config: SearchConfig,
 
 def run(identities: int, backend: str = "cpu", mated: int = 200, nonmated: int = 1000,
         latency_searches: int = 50, directory: Path | None = None, candidates: int = P.FIRST_STAGE_CANDIDATES,
-        progress: Progress = _noop) -> tuple[BenchReport, Calibration]:
+        matcher: str = "mcc", progress: Progress = _noop) -> tuple[BenchReport, Calibration]:
     """One benchmark configuration; returns the report and the calibration it measured."""
-    from scomm.biometrics.search.matcher import MATCHER
-
-    config = SearchConfig(backend=backend, candidates=candidates)
+    config = SearchConfig(backend=backend, candidates=candidates, matcher=matcher)
     g, enrol_s = build_gallery(identities, directory, config, progress)
     rng = np.random.default_rng(identities)
     mate_ids = rng.choice(identities, size=min(mated, identities), replace=False)
@@ -132,11 +130,11 @@ def run(identities: int, backend: str = "cpu", mated: int = 200, nonmated: int =
     best_non = [r.candidates[0].score if r.candidates else -np.inf for r in nres]
     cal = calibrate(best_non, P.DEFAULT_FPIR, len(g),
                     source=f"scomm bench search: {len(best_non)} non-mated synthetic tenprint searches, "
-                           f"matcher {MATCHER}")
+                           f"matcher {config.matcher}")
     misses = 0
-    for r, t in zip(mres, truth):
+    for r, mate in zip(mres, truth):
         s = {c.identity_id: c.score for c in r.candidates}
-        misses += int(s.get(t, -np.inf) < cal.threshold)
+        misses += int(s.get(mate, float("-inf")) < cal.threshold)
     disk = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) if directory else 0
     report = BenchReport(
         backend=backend, identities=identities,
@@ -146,7 +144,7 @@ def run(identities: int, backend: str = "cpu", mated: int = 200, nonmated: int =
         first_stage_median_ms=1e3 * float(np.median(stage_lat)),
         touched_fraction=float(np.mean([r.touched for r in results])) / max(len(g), 1),
         disk_bytes_per_identity=disk / identities if directory else float("nan"),
-        mated=len(mres), nonmated=len(nres), threshold=cal.threshold, enrol_s=enrol_s, matcher=MATCHER)
+        mated=len(mres), nonmated=len(nres), threshold=cal.threshold, enrol_s=enrol_s, matcher=config.matcher)
     return report, cal
 
 

@@ -68,7 +68,18 @@ def calibrate(nonmated_best_scores: ArrayLike, fpir: float, gallery_size: int, s
                        gallery_size=gallery_size, source=source)
 
 
-def default_calibration() -> Calibration:
-    """The calibration the benchmark measured on synthetic tenprints, shipped as data."""
-    text = resources.files("scomm.biometrics.search").joinpath("calibration.json").read_text()
-    return Calibration.from_dict(json.loads(text))
+CALIBRATION_FILE = "calibration.json"
+
+
+def default_calibration(matcher: str) -> Calibration:
+    """The calibration ``scomm bench search`` measured for ``matcher``, shipped as data.
+
+    Scores of different second-stage matchers are on different scales, so the
+    file holds one calibration per matcher.
+    """
+    text = resources.files("scomm.biometrics.search").joinpath(CALIBRATION_FILE).read_text()
+    table = json.loads(text)
+    if matcher not in table:
+        raise GalleryError(f"{CALIBRATION_FILE} has no calibration for matcher {matcher!r}; "
+                           f"run scomm bench search --write-calibration")
+    return Calibration.from_dict(table[matcher])

@@ -19,15 +19,19 @@ class SearchConfig:
     first stage to the full matcher; galleries smaller than ``exhaustive_below``
     are compared exhaustively. ``cache_float32`` keeps a float32 copy of the
     descriptors in memory (1 KB per finger) instead of converting float16 chunks
-    on every search.
+    on every search. ``matcher`` names the second stage's 1:1 comparison
+    (see ``scomm.biometrics.search.matcher``).
     """
 
     backend: str = "cpu"
     candidates: int = P.FIRST_STAGE_CANDIDATES
     exhaustive_below: int = P.EXHAUSTIVE_BELOW
     cache_float32: bool = True
+    matcher: str = "mcc"
 
     def __post_init__(self) -> None:
+        if self.matcher not in ("mcc", "descriptor"):
+            raise GalleryError(f"search matcher must be 'mcc' or 'descriptor', got {self.matcher!r}")
         if self.backend not in BACKENDS:
             raise GalleryError(f"search backend must be one of {BACKENDS}, got {self.backend!r}")
         if self.candidates < 1:

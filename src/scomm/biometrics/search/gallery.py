@@ -233,7 +233,7 @@ class Gallery:
     @property
     def calibration(self) -> Calibration:
         """This gallery's own calibration, or the package default measured by the benchmark."""
-        return self._calibration or default_calibration()
+        return self._calibration or default_calibration(self.config.matcher)
 
     def calibrate(self, nonmated_probes: Sequence[Tenprint], fpir: float = P.DEFAULT_FPIR) -> Calibration:
         """Set the hit threshold from searches of people known not to be enrolled."""
@@ -288,7 +288,7 @@ class Gallery:
         weights: list[dict[int, float]] = [{} for _ in cands]
         for p, pt in probe.items():
             have = [i for i, g in enumerate(gallery) if p in g]
-            s = compare_one_to_many(pt, [gallery[i][p] for i in have])
+            s = compare_one_to_many(pt, [gallery[i][p] for i in have], self.config.matcher)
             for i, v in zip(have, s):
                 scores[i][p] = float(v)
                 weights[i][p] = finger_weight(pt.quality, gallery[i][p].quality)

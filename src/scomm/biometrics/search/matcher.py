@@ -1,11 +1,17 @@
-"""Second stage: the full 1:1 matcher, behind one function the search calls.
+"""Second stage: the 1:1 matcher, behind one one-to-many function the search calls.
 
 Search compares one probe finger with the same finger of every candidate, so it
-wants a one-to-many call. This adapter maps that onto whatever the 1:1 matcher
-of ``scomm.biometrics`` offers (a prepared/batch comparison where there is one).
-Until that matcher is available it falls back to the first-stage descriptor
-similarity, which keeps the search API working but is only as good as the
-first stage (``MATCHER`` says which is in use).
+wants a one-to-many call. Two are offered, named in ``SearchConfig.matcher``:
+
+``"mcc"``
+    The full matcher of ``scomm.biometrics`` (Minutia Cylinder-Code local
+    similarity plus global consolidation): the probe finger is prepared once,
+    the candidates' templates are prepared and scored in one ``compare_many``.
+``"descriptor"``
+    The first-stage descriptor similarity again. It adds no accuracy over the
+    first stage but costs microseconds: for de-duplication sweeps, tests of
+    the storage logic, and as the comparison when the full matcher's cost per
+    candidate would break a latency budget.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from numpy.typing import NDArray
 
 from scomm.biometrics.search.descriptor import descriptors
 from scomm.biometrics.template import Template
+from scomm.errors import GalleryError
 
 OneToMany = Callable[[Template, Sequence[Template]], NDArray[np.float32]]
+MATCHERS = ("mcc", "descriptor")
 
 
 def _descriptor_similarity(probe: Template, gallery: Sequence[Template]) -> NDArray[np.float32]:
@@ -26,24 +34,23 @@ def _descriptor_similarity(probe: Template, gallery: Sequence[Template]) -> NDAr
     return (d[1:] @ d[0]).astype(np.float32)
 
 
-def _resolve() -> tuple[str, OneToMany]:
-    """The best one-to-many comparison available: the prepared MCC matcher, else descriptors."""
-    try:
-        from scomm.biometrics.comparison import compare_many, prepare
-    except ImportError:
-        return "descriptor", _descriptor_similarity
+def _mcc(probe: Template, gallery: Sequence[Template]) -> NDArray[np.float32]:
+    from scomm.biometrics.comparison import compare_many, prepare
 
-    def prepared(probe: Template, gallery: Sequence[Template]) -> NDArray[np.float32]:
-        return np.asarray(compare_many(prepare(probe), [prepare(t) for t in gallery]), np.float32)
-
-    return "scomm.biometrics.comparison", prepared
+    return np.asarray(compare_many(prepare(probe), [prepare(t) for t in gallery]), np.float32)
 
 
-MATCHER, _one_to_many = _resolve()
+def one_to_many(name: str) -> OneToMany:
+    """The one-to-many comparison called ``name`` (one of ``MATCHERS``)."""
+    if name == "mcc":
+        return _mcc
+    if name == "descriptor":
+        return _descriptor_similarity
+    raise GalleryError(f"unknown second-stage matcher {name!r}; choose one of {MATCHERS}")
 
 
-def compare_one_to_many(probe: Template, gallery: Sequence[Template]) -> NDArray[np.float32]:
+def compare_one_to_many(probe: Template, gallery: Sequence[Template], matcher: str = "mcc") -> NDArray[np.float32]:
     """1:1 scores of ``probe`` against each template of ``gallery`` (same finger position)."""
     if not gallery:
         return np.zeros(0, np.float32)
-    return np.asarray(_one_to_many(probe, gallery), dtype=np.float32)
+    return np.asarray(one_to_many(matcher)(probe, gallery), dtype=np.float32)

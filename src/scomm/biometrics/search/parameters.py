@@ -42,7 +42,7 @@ FIT_SEED = 7
 # comparisons (the matcher's template preparation dominates its cost).
 FIRST_STAGE_CANDIDATES = 32
 # Below this many identities the second stage simply compares every identity.
-EXHAUSTIVE_BELOW = 64
+EXHAUSTIVE_BELOW = 16
 
 # --- decision -----------------------------------------------------------------
 # FPIR the default decision threshold is calibrated for (0.1%, the brief's target).
