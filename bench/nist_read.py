@@ -16,9 +16,9 @@ import io
 import os
 import platform
 import statistics
-import sys
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 SAMPLE = Path("../shared/data/nist-eft/nist-type-14-tpcard.eft")
@@ -70,23 +70,25 @@ def main() -> None:
     sample = a.sample.resolve() if a.sample else None
     root = Path(__file__).resolve().parent.parent
     os.chdir(root)
-    sys.path.insert(0, str(root))  # for tests.nist.conftest.as_car, the CAR made from the card
 
     import wsq  # noqa: F401
     from PIL import Image
     from rich.console import Console
     from rich.table import Table
-    from tests.nist.conftest import as_car
 
-    from scomm.nist.booking import booking_from_transaction
+    from scomm.nist.booking import booking_from_transaction, car_from_tenprint
     from scomm.nist.images import decode_image, decode_wsq, finger_image_records
     from scomm.nist.reader import read_transaction
     from scomm.nist.writer import write_transaction
+    from scomm.pipeline.submission import Charge, Sex, Subject
 
     data = (sample or SAMPLE).read_bytes()
     txn = read_transaction(data)
     images = finger_image_records(txn)
-    car = as_car(read_transaction(data))
+    car = car_from_tenprint(
+        read_transaction(data), tcn="BENCH1", subject=Subject("DOE", "JOHN", sex=Sex.MALE),
+        arrest_date=date(2001, 8, 7), charges=[Charge("1313", "SIMPLE ASSAULT")],
+    )
 
     def read_and_decode() -> None:
         t = read_transaction(data)

@@ -56,3 +56,24 @@ def test_check_accepts_the_card_and_a_car_made_from_it(tmp_path: Path, car_bytes
     result = runner.invoke(app, ["nist", "check", str(car)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "valid CAR booking" in result.output and "10 fingers" in result.output
+
+
+def test_make_car_turns_the_card_into_a_booking(tmp_path: Path) -> None:
+    from datetime import date
+
+    from scomm.nist.booking import read_booking
+    from scomm.pipeline.submission import validate_submission
+
+    out = tmp_path / "car.eft"
+    result = runner.invoke(app, [
+        "nist", "make-car", str(SAMPLE), str(out), "--tcn", "MD20010808001", "--name", "DOE,JANE A",
+        "--arrest-date", "2001-08-07", "--charge", "2399 LARCENY", "--charge", "DISORDERLY",
+        "--dob", "1980-02-29", "--sex", "F", "--pob", "MX",
+    ])
+    assert result.exit_code == 0, result.output
+    sub = read_booking(out)
+    validate_submission(sub, today=date(2026, 1, 1))
+    assert (sub.subject.last_name, sub.subject.first_name, sub.subject.middle_name) == ("DOE", "JANE", "A")
+    assert [c.ncic_code for c in sub.charges] == ["2399", "0399"] and len(sub.fingers) == 10
+    original = SAMPLE.read_bytes()
+    assert out.read_bytes()[-112701:] == original[-112701:]  # image records kept byte for byte

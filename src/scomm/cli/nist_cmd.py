@@ -147,3 +147,54 @@ def check(
         )
     else:
         console.print(f"[green]ok[/]: {file.name} reads and its images decode (TOT {txn.tot} is not a booking)")
+
+
+@nist_app.command("make-car")
+def make_car(
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A ten-print transaction to take the images from")],
+    out: Annotated[Path, typer.Argument(dir_okay=False, help="The CAR transaction to write")],
+    tcn: Annotated[str, typer.Option(help="Transaction control number (1.009)")],
+    name: Annotated[str, typer.Option(help="Subject as 'LAST,FIRST MIDDLE' (2.018 NAM)")],
+    arrest_date: Annotated[str, typer.Option(help="Date of arrest, YYYY-MM-DD (2.045 DOA)")],
+    charge: Annotated[list[str], typer.Option(help="'NNNN literal', NCIC code first; repeatable (2.047 ASL)")],
+    dob: Annotated[str | None, typer.Option(help="Date of birth, YYYY-MM-DD (2.022 DOB)")] = None,
+    sex: Annotated[str, typer.Option(help="M, F, X or U (2.024 SEX)")] = "U",
+    pob: Annotated[str | None, typer.Option(help="Place of birth, NCIC code (2.020 POB)")] = None,
+    cri: Annotated[str | None, typer.Option(help="Controlling agency ORI (2.073 CRI)")] = None,
+) -> None:
+    """Turn a ten-print transaction (e.g. the NIST sample card) into a CAR booking, images untouched."""
+    import re
+    from datetime import date
+
+    from rich.console import Console
+
+    from scomm.errors import InvalidSubmission
+    from scomm.nist.booking import car_from_tenprint
+    from scomm.nist.reader import read_transaction_file
+    from scomm.nist.writer import write_transaction
+    from scomm.pipeline.submission import UNKNOWN_OFFENSE, Charge, Sex, Subject
+
+    def day(text: str, option: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InvalidSubmission(option, f"must be YYYY-MM-DD (got {text!r})") from None
+
+    last, _, given = name.partition(",")
+    first, _, middle = given.strip().partition(" ")
+    try:
+        sex_code = Sex(sex.upper())
+    except ValueError:
+        raise InvalidSubmission("--sex", f"must be M, F, X or U (got {sex!r})") from None
+    subject = Subject(last.strip(), first.strip(), day(dob, "--dob") if dob else None, sex_code, pob, middle.strip())
+    charges = []
+    for text in charge:
+        m = re.match(r"^\s*(\d{4})\s*(.*)$", text)
+        charges.append(Charge(m.group(1), m.group(2).strip()) if m else Charge(UNKNOWN_OFFENSE, text.strip()))
+    car = car_from_tenprint(
+        read_transaction_file(source), tcn=tcn, subject=subject,
+        arrest_date=day(arrest_date, "--arrest-date"), charges=charges, cri=cri,
+    )
+    data = write_transaction(car)
+    out.write_bytes(data)
+    Console().print(f"wrote {out} ({len(data)} bytes): CAR, TCN {tcn}, {len(charges)} charge(s)")

@@ -9,7 +9,9 @@ from scomm.nist.booking import (
     CRIMINAL_TENPRINT_TOTS,
     booking_from_transaction,
     booking_transaction,
+    car_from_tenprint,
     read_booking,
+    type2_for_booking,
 )
 from scomm.nist.images import (
     FingerImageRecord,
@@ -55,6 +57,7 @@ __all__ = [
     "Transaction",
     "booking_from_transaction",
     "booking_transaction",
+    "car_from_tenprint",
     "check_images_decode",
     "content_field",
     "decode_image",
@@ -69,6 +72,7 @@ __all__ = [
     "read_type1",
     "response_transaction",
     "standard_minutiae_record",
+    "type2_for_booking",
     "validate_transaction",
     "write_response",
     "write_transaction",

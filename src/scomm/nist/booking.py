@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from scomm.biometrics.template import FingerPosition, ImpressionType
@@ -191,6 +191,52 @@ def _fingers(txn: Transaction) -> tuple[FingerImpression, ...]:
 # --- the other way: a booking as a CAR transaction ------------------------------------------
 
 
+def type2_for_booking(subject: Subject, arrest_date: date, charges: Sequence[Charge], *, cri: str | None = None) -> TaggedRecord:
+    """The EBTS Type-2 record of a booking: NAM, POB, DOB, SEX, DOA, ASL (and CRI if given)."""
+    t2 = TaggedRecord(2, [Field(1, b"0")])
+    t2.set(2, "00")
+    given = " ".join(p for p in (subject.first_name, subject.middle_name) if p)
+    t2.set(18, f"{subject.last_name},{given}" if given else subject.last_name)
+    if subject.place_of_birth:
+        t2.set(20, subject.place_of_birth)
+    if subject.date_of_birth:
+        t2.set(22, subject.date_of_birth.strftime("%Y%m%d"))
+    t2.set(24, subject.sex.value)
+    t2.set(45, arrest_date.strftime("%Y%m%d"))
+    t2.set(47, [["", f"{c.ncic_code} {c.description}".strip()] for c in charges])
+    if cri:
+        t2.set(73, cri)
+    return t2
+
+
+def car_from_tenprint(
+    txn: Transaction,
+    *,
+    tcn: str,
+    subject: Subject,
+    arrest_date: date,
+    charges: Sequence[Charge],
+    cri: str | None = None,
+) -> Transaction:
+    """A CAR made from another ten-print transaction: TOT and TCN set, its Type-2 replaced by a
+    booking's, every image record kept byte for byte (how the demo turns the NIST card, an
+    amnesia inquiry, into an arrest)."""
+    type2s = txn.tagged(2)
+    if len(type2s) > 1:
+        raise TransactionFormatError("record 2 (Type-2)", f"expected at most one Type-2 record, found {len(type2s)}")
+    t2 = type2_for_booking(subject, arrest_date, charges, cri=cri)
+    records = list(txn.records)
+    if type2s:
+        records[records.index(type2s[0])] = t2
+    else:
+        records.insert(1, t2)
+    out = Transaction(records)
+    out.type1.set(4, "CAR")
+    out.type1.set(9, tcn)
+    out.type1.set(3, content_field(out.content_list()))
+    return out
+
+
 def booking_transaction(
     sub: BookingSubmission,
     *,
@@ -211,18 +257,7 @@ def booking_transaction(
     t1.set(11, "00.00")
     t1.set(12, "00.00")
     txn = Transaction([t1])
-    s = sub.subject
-    t2 = TaggedRecord(2, [Field(1, b"0")])
-    t2.set(2, "00")
-    given = " ".join(p for p in (s.first_name, s.middle_name) if p)
-    t2.set(18, f"{s.last_name},{given}" if given else s.last_name)
-    if s.place_of_birth:
-        t2.set(20, s.place_of_birth)
-    if s.date_of_birth:
-        t2.set(22, s.date_of_birth.strftime("%Y%m%d"))
-    t2.set(24, s.sex.value)
-    t2.set(45, sub.arrest_date.strftime("%Y%m%d"))
-    t2.set(47, [["", f"{c.ncic_code} {c.description}".strip()] for c in sub.charges])
+    t2 = type2_for_booking(sub.subject, sub.arrest_date, sub.charges)
     txn.append(t2)
     for f in sub.fingers:
         if f.image is None:

@@ -32,8 +32,9 @@ class _Worker:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
+            # -P: the worker's own folder (scomm/nist) is not put on sys.path
             self._proc = subprocess.Popen(
-                [sys.executable, "-I", str(_WORKER)],
+                [sys.executable, "-P", str(_WORKER)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
