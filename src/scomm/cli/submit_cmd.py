@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,37 +14,18 @@ from scomm.cli._app import app
 console = Console()
 
 
-def complete_as_booking(data: bytes) -> bytes:
-    """Accept a non-CAR ten-print transaction (e.g. NIST's sample card) as a booking.
-
-    The TOT becomes CAR; a missing name (2.018) becomes ``UNKNOWN, UNKNOWN`` (an
-    amnesia search has none), a missing date of arrest (2.045) the transaction's date
-    (1.005) and missing charges (2.047) the generic NCIC code 0399. Only what is
-    missing is filled in, and only when asked for with ``--as-booking``.
-    """
-    from scomm.nist import read_transaction, write_transaction
-
-    txn = read_transaction(data)
-    t1, t2 = txn.type1, txn.tagged(2)[0]
-    t1.set(4, "CAR")
-    if 18 not in t2:
-        t2.set(18, "UNKNOWN,UNKNOWN")
-    if 45 not in t2:
-        t2.set(45, t1.text(5) or date.today().strftime("%Y%m%d"))
-    if 47 not in t2:
-        t2.set(47, [["", "0399 UNKNOWN OFFENSE (NOT IN TRANSACTION)"]])
-    return write_transaction(txn)
-
-
 @app.command()
 def submit(
     file: Annotated[Path, typer.Argument(help="ANSI/NIST-ITL transaction (criminal ten-print submission, CAR).")],
     out: Annotated[Path, typer.Option(help="Folder for the response transactions.")] = Path("responses"),
     db: Annotated[Path | None, typer.Option(help="SQLite file (default $SCOMM_DATABASE_URL or scomm-data/scomm.sqlite).")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Register the submitting ORI in this county (FIPS) first, with its real activation date and the historical policy if it has none.")] = None,
-    as_booking: Annotated[bool, typer.Option("--as-booking", help="Accept a non-CAR ten-print transaction as a booking (see docs).")] = False,
 ) -> None:
-    """Run one transaction through the pipeline and write the answers (SRE, IDR / IDR-IAR / no-match, or ERRT)."""
+    """Run one transaction through the pipeline and write the answers (SRE, IDR / IDR-IAR / no-match, or ERRT).
+
+    Other ten-print transactions (such as NIST's sample card, an amnesia inquiry) become
+    bookings with ``scomm nist make-car`` first.
+    """
     from scomm.cli.admin_cmd import open_db
     from scomm.errors import FieldError
     from scomm.nist import (
@@ -63,7 +43,7 @@ def submit(
     out.mkdir(parents=True, exist_ok=True)
     store = open_db(db)
     try:
-        sub = read_booking(complete_as_booking(data) if as_booking else data)
+        sub = read_booking(data)
         if jurisdiction is not None:
             _register(store, sub.ori, jurisdiction)
         pipeline = Pipeline(store)
