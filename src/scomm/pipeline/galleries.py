@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scomm.biometrics import FingerPosition, Template
-from scomm.biometrics.search import Gallery, SearchResult
+from scomm.biometrics.search import Gallery, SearchConfig, SearchResult
 from scomm.store import Store
 from scomm.store.schema import GalleryTemplateRow, IdentityRow
 
@@ -34,8 +34,9 @@ class Galleries:
         self._indexes = dict(indexes)
 
     @classmethod
-    def load(cls, store: Store) -> Galleries:
-        indexes = {name: Gallery.create(None, name.value) for name in GalleryName}
+    def load(cls, store: Store, config: SearchConfig | None = None) -> Galleries:
+        """Build both indexes from the store; ``config`` sets the search (candidates, backend)."""
+        indexes = {name: Gallery.create(None, name.value, config) for name in GalleryName}
         with store.sessions() as session:
             rows = session.execute(
                 select(IdentityRow.gallery, GalleryTemplateRow.identity_id, GalleryTemplateRow.position,
