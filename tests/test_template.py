@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scomm.biometrics import FingerPosition, Template
 from scomm.errors import TemplateError

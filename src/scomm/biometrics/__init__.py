@@ -12,6 +12,7 @@ from scomm.biometrics.comparison import (
 )
 from scomm.biometrics.extraction import extract
 from scomm.biometrics.image import load_image
+from scomm.biometrics.leader import extract_leader
 from scomm.biometrics.template import (
     REFERENCE_PPI,
     FingerPosition,
@@ -33,6 +34,7 @@ __all__ = [
     "compare_many",
     "compare_prepared",
     "extract",
+    "extract_leader",
     "load_image",
     "prepare",
     "stack",

@@ -189,7 +189,7 @@ def _consolidate(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[
     if n_p == 0 or n_r == 0:
         return 0.0
     # the best `hypotheses` local pairs, by insertion into a short sorted list
-    k = min(hypotheses, n_p * n_r)
+    k = max(1, min(hypotheses, n_p * n_r))
     top_v = np.full(k, -1.0)
     top_i = np.zeros(k, np.int64)
     for q in range(n_p * n_r):
@@ -204,49 +204,63 @@ def _consolidate(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[
         top_v[pos] = v
         top_i[pos] = q
     best = 0.0
+    best_n = 0
     pair_p = np.empty(n_p, np.int64)
     pair_r = np.empty(n_p, np.int64)
+    best_p = np.empty(n_p, np.int64)
+    best_r = np.empty(n_p, np.int64)
+    # pairs already found under an alignment tried: an anchor among them would
+    # give (nearly) the same alignment again, so it is skipped
+    covered = np.zeros((n_p, n_r), np.bool_)
     for h in range(k):
         if top_v[h] <= 0:
             break
         i = top_i[h] // n_r
         j = top_i[h] % n_r
+        if covered[i, j]:
+            continue
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
         score, n = _pair_under(sim, px, py, pa, rx, ry, ra, px[i], py[i], rx[j], ry[j], rot,
                                tol0, slope, tol_angle, overlap_d, min_overlap, base, pair_p, pair_r)
-        best = max(best, score)
-        if n < 3:
-            continue
-        # Refine: least-squares rotation and translation of the pairs found (2-D
-        # Procrustes about their centroids), then pair again; corrects an anchor
-        # that was itself displaced by distortion.
-        mpx = 0.0
-        mpy = 0.0
-        mrx = 0.0
-        mry = 0.0
         for q in range(n):
-            mpx += px[pair_p[q]]
-            mpy += py[pair_p[q]]
-            mrx += rx[pair_r[q]]
-            mry += ry[pair_r[q]]
-        mpx /= n
-        mpy /= n
-        mrx /= n
-        mry /= n
-        sxx = 0.0
-        sxy = 0.0
-        for q in range(n):
-            u1 = px[pair_p[q]] - mpx
-            v1 = -(py[pair_p[q]] - mpy)
-            u2 = rx[pair_r[q]] - mrx
-            v2 = -(ry[pair_r[q]] - mry)
-            sxx += u1 * u2 + v1 * v2
-            sxy += u1 * v2 - v1 * u2
-        rot2 = np.arctan2(sxy, sxx)
-        score, n = _pair_under(sim, px, py, pa, rx, ry, ra, mpx, mpy, mrx, mry, rot2,
-                               tol0, slope, tol_angle, overlap_d, min_overlap, base, pair_p, pair_r)
-        best = max(best, score)
-    return best
+            covered[pair_p[q], pair_r[q]] = True
+        if score > best:
+            best = score
+            best_n = n
+            best_p[:n] = pair_p[:n]
+            best_r[:n] = pair_r[:n]
+    if best_n < 3:
+        return best
+    # Refine the best alignment: least-squares rotation and translation of its
+    # pairs (2-D Procrustes about their centroids), then pair again; corrects
+    # an anchor that was itself displaced by distortion.
+    n = best_n
+    mpx = 0.0
+    mpy = 0.0
+    mrx = 0.0
+    mry = 0.0
+    for q in range(n):
+        mpx += px[best_p[q]]
+        mpy += py[best_p[q]]
+        mrx += rx[best_r[q]]
+        mry += ry[best_r[q]]
+    mpx /= n
+    mpy /= n
+    mrx /= n
+    mry /= n
+    sxx = 0.0
+    sxy = 0.0
+    for q in range(n):
+        u1 = px[best_p[q]] - mpx
+        v1 = -(py[best_p[q]] - mpy)
+        u2 = rx[best_r[q]] - mrx
+        v2 = -(ry[best_r[q]] - mry)
+        sxx += u1 * u2 + v1 * v2
+        sxy += u1 * v2 - v1 * u2
+    rot2 = np.arctan2(sxy, sxx)
+    score, n = _pair_under(sim, px, py, pa, rx, ry, ra, mpx, mpy, mrx, mry, rot2,
+                           tol0, slope, tol_angle, overlap_d, min_overlap, base, pair_p, pair_r)
+    return max(best, score)
 
 
 @njit(cache=True, fastmath=True)
@@ -260,6 +274,11 @@ def _local_and_global(dot: NDArray[np.float32], pe: NDArray[np.float32], re: NDA
     n_p = dot.shape[0]
     n_refs = offsets.shape[0] - 1
     out = np.zeros(n_refs, np.float32)
+    cos_max = np.cos(max_rotation)
+    pcos = np.cos(pa)
+    psin = np.sin(pa)
+    rcos = np.cos(ra)
+    rsin = np.sin(ra)
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
@@ -274,9 +293,8 @@ def _local_and_global(dot: NDArray[np.float32], pe: NDArray[np.float32], re: NDA
                 c = s0 + b
                 if not ru[c] or common[a, c] < min_common:
                     continue
-                dang = pa[a] - ra[c]
-                dang = dang - 2 * np.pi * np.floor((dang + np.pi) / (2 * np.pi))
-                if abs(dang) > max_rotation:
+                # cos of the direction difference, against cos of the largest rotation
+                if pcos[a] * rcos[c] + psin[a] * rsin[c] < cos_max:
                     continue
                 e1 = pe[a, c]
                 e2 = re[a, c]

@@ -17,20 +17,31 @@ from scomm.biometrics import parameters as P
 
 
 def _gabor_spectrum(theta: float, period: float, fy: NDArray[np.floating], fx: NDArray[np.floating]) -> NDArray[np.float64]:
-    """Fourier transform of an even, isotropic-envelope Gabor filter, evaluated on the FFT grid.
+    """Fourier transform of an even Gabor filter, evaluated on the FFT grid.
 
-    The filter is a Gaussian envelope (sigma ~ half a period) times a cosine
-    across the ridges; its spectrum is two Gaussian blobs at plus and minus
-    the ridge frequency along the ridge normal, so no kernel FFT is needed.
-    DC is removed so flat areas give no response.
+    The filter is a Gaussian envelope times a cosine across the ridges; its
+    spectrum is two Gaussian blobs at plus and minus the ridge frequency along
+    the ridge normal, so no kernel FFT is needed. The envelope may be longer
+    along the ridges than across them (GABOR_ELONGATION), which bridges small
+    breaks and averages noise along the flow. DC is removed so flat areas give
+    no response.
     """
-    sigma = P.GABOR_SIGMA_FACTOR * period
+    s_across = P.GABOR_SIGMA_FACTOR * period
+    s_along = s_across * P.GABOR_ELONGATION
     f0 = 1.0 / period
-    nx, ny = -np.sin(theta) * f0, np.cos(theta) * f0  # ridge normal, pixel coordinates
-    k = 2 * (np.pi * sigma) ** 2
-    # each blob is separable: an outer product of two 1-D Gaussians
-    g = np.exp(-k * (fy - ny) ** 2) * np.exp(-k * (fx - nx) ** 2) + np.exp(-k * (fy + ny) ** 2) * np.exp(
-        -k * (fx + nx) ** 2)
+    cn, sn = -np.sin(theta), np.cos(theta)  # ridge normal (x, y), pixel coordinates
+    if P.GABOR_ELONGATION == 1.0:
+        k = 2 * (np.pi * s_across) ** 2
+        nx, ny = cn * f0, sn * f0
+        # isotropic: each blob is an outer product of two 1-D Gaussians
+        g = np.exp(-k * (fy - ny) ** 2) * np.exp(-k * (fx - nx) ** 2) + np.exp(-k * (fy + ny) ** 2) * np.exp(
+            -k * (fx + nx) ** 2)
+    else:
+        u = fx * cn + fy * sn  # frequency across the ridges
+        v = fy * cn - fx * sn  # frequency along the ridges
+        a_u = 2 * (np.pi * s_across) ** 2
+        a_v = 2 * (np.pi * s_along) ** 2
+        g = (np.exp(-a_u * (u - f0) ** 2) + np.exp(-a_u * (u + f0) ** 2)) * np.exp(-a_v * v * v)
     g[0, 0] = 0.0  # zero DC: flat areas give no response
     return np.asarray(g)
 

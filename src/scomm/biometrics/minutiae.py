@@ -145,6 +145,7 @@ def detect_minutiae(
     rel = coherence[y, x] * np.clip(border[y, x] / (3.0 * P.BORDER_MARGIN_PX), 0.0, 1.0)
     out = np.column_stack([x.astype(np.float64), y.astype(np.float64), angle, kind, rel])
     out = _drop_clusters(out)
+    out = out[out[:, 4] >= P.MIN_RELIABILITY]
     if out.shape[0] > P.MAX_MINUTIAE:
         out = out[np.argsort(-out[:, 4], kind="stable")[: P.MAX_MINUTIAE]]
     return out

@@ -149,7 +149,8 @@ class Template:
             raise TemplateError(f"template declares {n} minutiae but carries {len(body)} bytes (want {7 * n})")
         rec = np.frombuffer(body, dtype=[("x", "<u2"), ("y", "<u2"), ("a", "u1"), ("k", "u1"), ("r", "u1")])
         try:
-            return cls(rec["x"] / 8.0, rec["y"] / 8.0, rec["a"] * (2 * np.pi / 256), rec["k"], rec["r"] / 255.0,
+            return cls(_f32(rec["x"] / 8.0), _f32(rec["y"] / 8.0), _f32(rec["a"] * (2 * np.pi / 256)), rec["k"],
+                       _f32(rec["r"] / 255.0),
                        w, h, quality=q, position=FingerPosition(pos), impression=ImpressionType(imp))
         except ValueError as exc:
             raise TemplateError(f"template header is invalid: {exc}") from exc

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from scomm.errors import ScommError
-from scomm.cli._app import app
-
 # Each module attaches its commands to the shared apps on import.
-from scomm.cli import pipeline_cmd as _pipeline_cmd  # noqa: F401,E402
-from scomm.cli import bench_fvc_cmd as _bench_fvc_cmd  # noqa: F401,E402
-from scomm.cli import bench_search_cmd as _bench_search_cmd  # noqa: F401,E402
-from scomm.cli import nist_cmd as _nist_cmd  # noqa: F401,E402
-from scomm.cli import synth_cmd as _synth_cmd  # noqa: F401,E402
+from scomm.cli import admin_cmd as _admin_cmd  # noqa: F401
+from scomm.cli import bench_fvc_cmd as _bench_fvc_cmd  # noqa: F401
+from scomm.cli import bench_search_cmd as _bench_search_cmd  # noqa: F401
+from scomm.cli import nist_cmd as _nist_cmd  # noqa: F401
+from scomm.cli import pipeline_cmd as _pipeline_cmd  # noqa: F401
+from scomm.cli import submit_cmd as _submit_cmd  # noqa: F401
+from scomm.cli import synth_cmd as _synth_cmd  # noqa: F401
+from scomm.cli._app import app
+from scomm.errors import ScommError
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ from scomm.errors import InvalidSubmission
 ORI_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{7}$")
 """NCIC originating agency identifier: 9 characters, two-letter state code first."""
 
-TCN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,39}$")
+TCN_PATTERN = re.compile(r"^[!-~](?:[ -~]{0,38}[!-~])?$")
+"""Transaction control number: 1-40 printable ASCII characters (ANSI/NIST-ITL 1.009), no edge spaces."""
 NCIC_CODE_PATTERN = re.compile(r"^\d{4}$")
 UNKNOWN_OFFENSE = "0399"
 """The generic NCIC code an IAQ carries when no offence code is known."""
@@ -94,7 +95,7 @@ MAX_FINGERS = 10
 def validate_submission(sub: BookingSubmission, today: date | None = None) -> None:
     """Raise :class:`InvalidSubmission` naming the first field that is wrong."""
     if not isinstance(sub.tcn, str) or not TCN_PATTERN.match(sub.tcn):
-        raise InvalidSubmission("tcn", f"must be 1-40 letters, digits or . _ : - (got {sub.tcn!r})")
+        raise InvalidSubmission("tcn", f"must be 1-40 printable ASCII characters without leading or trailing spaces (got {sub.tcn!r})")
     if not isinstance(sub.ori, str) or not ORI_PATTERN.match(sub.ori):
         raise InvalidSubmission("ori", f"must be a 9-character NCIC ORI such as 'MA0130100' (got {sub.ori!r})")
     if not isinstance(sub.arrest_date, date):

@@ -70,8 +70,8 @@ RIDGE_PERIOD_WIDENING = 0.12
 # About one true minutia per 1,070 px^2 of finger at 500 ppi: 80-110 on a rolled finger and
 # 35-50 on a plain impression, the counts NBIS mindtct and commercial extractors report
 # on good-quality FVC/NIST images.
-MINUTIA_CELL = 31.0                         # jittered-grid cell (px)
-MINUTIA_KEEP = 0.90                         # share of cells holding a minutia
+MINUTIA_CELL = 24.0                         # jittered-grid cell (px)
+MINUTIA_KEEP = 0.54                         # share of cells holding a minutia
 MINUTIA_SINGULAR_CLEARANCE = 14.0           # none closer than this to a core or delta
 # Share of ridge endings among ending+bifurcation (ridge endings are the more frequent
 # minutia; scomm uses 0.58, between the frequencies reported by Champod et al. 2004 and
@@ -84,23 +84,23 @@ ENDING_SHARE = 0.58
 DEFAULT_SIZE = (400, 400)
 # Placement: rotation sd (radians) and translation sd (px), plain vs rolled. Livescan plain
 # captures rotate by up to about +-20 degrees; rolled prints are guided by the operator.
-PLAIN_ROTATION_SD = math.radians(8.0)
+PLAIN_ROTATION_SD = math.radians(11.0)
 ROLLED_ROTATION_SD = math.radians(4.0)
 ROTATION_LIMIT = math.radians(25.0)
 PLAIN_TRANSLATION_SD = 18.0
 ROLLED_TRANSLATION_SD = 8.0
-# Contact area: plain impressions touch 55-80% of the finger's half-axes around the pad
+# Contact area: plain impressions touch 50-78% of the finger's half-axes around the pad
 # (centred near the core); rolled ones nail to nail.
-PLAIN_CONTACT_SCALE = (0.55, 0.80)
-PLAIN_CONTACT_CENTRE_SD = 22.0
+PLAIN_CONTACT_SCALE = (0.50, 0.78)
+PLAIN_CONTACT_CENTRE_SD = 30.0
 ROLLED_CONTACT_SCALE = (0.92, 1.02)
 # Plastic distortion (Cappelli, Maio & Maltoni, "Modelling plastic distortion in
 # fingerprint images", ICAPR 2001): an undistorted close-contact core, a transition band,
 # and an outer region displaced rigidly. Sizes relative to the contact ellipse.
 DISTORTION_CORE_SCALE = 0.35
 DISTORTION_BAND = 0.45
-DISTORTION_ROTATION_SD = math.radians(3.0)
-DISTORTION_SHIFT_SD = 5.0
+DISTORTION_ROTATION_SD = math.radians(4.0)
+DISTORTION_SHIFT_SD = 6.0
 # Skin condition: 0 = very dry, 1 = very wet, drawn from Beta(2, 2).
 SKIN_BETA = (2.0, 2.0)
 
@@ -109,11 +109,11 @@ SKIN_BETA = (2.0, 2.0)
 # few pixels and about 5-10 degrees).
 POSITION_JITTER = 2.0
 ANGLE_JITTER = math.radians(6.0)
-MISSING_RATE = 0.10                         # base share of true minutiae not detected
+MISSING_RATE = 0.08                         # base share of true minutiae not detected
 MISSING_RATE_BAD_SKIN = 0.15                # added at the dry or wet extreme
-BORDER_BAND = 12.0                          # px inside the contact edge where
-BORDER_MISSING_RATE = 0.5                   # extractors drop half the minutiae
-SPURIOUS_RATE = 0.08                        # spurious minutiae per true one
+BORDER_BAND = 12.0                          # px inside the contact edge, where
+BORDER_MISSING_RATE = 0.4                   # extractors drop about 40% of the minutiae there
+SPURIOUS_RATE = 0.12                        # spurious minutiae per true one
 SPURIOUS_RATE_BAD_SKIN = 0.12
 TYPE_FLIP_RATE = 0.08                       # ending <-> bifurcation confusions
 FRAME_MARGIN = 6.0                          # minutiae this close to the frame are dropped
@@ -130,3 +130,7 @@ MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7
 PHASE_NEIGHBOURS = 6
 PHASE_NEIGHBOUR_RADIUS = 48.0
 PHASE_ITERATIONS = 40
+# Flexion creases and scars crossing the ridges (white lines in prints): about one per
+# fingertip on average, mostly below the core (scomm's choice, from looking at NIST SD4).
+CREASES_PER_FINGER = 1.2
+CREASE_VARIANT = 99                         # random-stream variant reserved for creases

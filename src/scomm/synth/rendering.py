@@ -65,7 +65,7 @@ def render_impression(person: Person, position: FingerPosition, impression_seed:
     m = person.master(pos)
     ridges = master_image(person, pos)
     g = rng(person.seed, person.person_id, int(pos), impression_seed, Stream.TEXTURE, int(kind))
-    return _render(m, ridges, imp, g)
+    return _render(m, ridges, imp, g, _creases(person, pos))
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -86,7 +86,8 @@ def _knot(k: F32, y: int, x: int, h: int, w: int) -> float:  # pragma: no cover 
 @numba.njit(cache=True, nogil=True)
 def _compose(ku: F32, kv: F32, ridges: F32, cu: float, cv: float, au: float, av: float, hw: float,
              hh: float, wet: float, dryness: float, press: float, wobble: F32, patches: F32,
-             fine: F32, background: F32, ridge_level: float, out: F32) -> None:  # pragma: no cover
+             fine: F32, background: F32, ridge_level: float, creases: Array,
+             out: F32) -> None:  # pragma: no cover
     h, w = out.shape
     ch, cw = ridges.shape
     for y in range(h):
@@ -109,15 +110,35 @@ def _compose(ku: F32, kv: F32, ridges: F32, cu: float, cv: float, au: float, av:
             rm = max(rc, rf)
             contact = min(max((1.0 - rm + 0.04 * _knot(wobble, y, x, h, w)) * 14.0, 0.0), 1.0)
             pressure = min(max(1.0 - 0.6 * rm ** 4, 0.0), 1.0)
-            tau = (-0.45 * wet + 0.18 * _knot(patches, y, x, h, w) + (0.1 + 0.5 * dryness) * fine[y, x]
+            tau = (-0.45 * wet + 0.18 * _knot(patches, y, x, h, w) + (0.15 + 0.8 * dryness) * fine[y, x]
                    - 0.25 * (press - 0.5) - 0.2 * (1.0 - pressure))
             ink = 1.0 / (1.0 + np.exp(-5.0 * (r - tau)))
+            for c in range(creases.shape[0]):
+                # a crease: a pale band across the ridges, fixed on the skin (master frame)
+                dist = (uu - creases[c, 0]) * np.sin(creases[c, 2]) - (vv - creases[c, 1]) * np.cos(creases[c, 2])
+                ink *= 1.0 - creases[c, 4] * np.exp(-dist * dist / (2.0 * creases[c, 3] ** 2))
             dark = ink * contact * (0.75 + 0.25 * pressure)
             bg = 0.94 + 0.03 * _knot(background, y, x, h, w)
             out[y, x] = bg - dark * (bg - ridge_level)
 
 
-def _render(m: Master, ridges: F32, imp: ImpressionParams, g: np.random.Generator) -> NDArray[np.uint8]:
+def _creases(person: Person, position: FingerPosition) -> Array:
+    """The finger's flexion creases and scars: (k, 5) rows of centre u, v, angle, half-width,
+    depth in the master frame. They belong to the skin, so every impression shows them."""
+    g = rng(person.seed, person.person_id, int(position), 0, Stream.TEXTURE, P.CREASE_VARIANT)
+    m = person.master(position)
+    k = int(g.poisson(P.CREASES_PER_FINGER))
+    out = np.zeros((k, 5))
+    out[:, 0] = g.normal(0.0, 0.3 * m.half_width, k)
+    out[:, 1] = g.uniform(-0.9, 0.4, k) * m.half_height
+    out[:, 2] = g.normal(0.0, 0.35, k)
+    out[:, 3] = g.uniform(1.0, 3.0, k)
+    out[:, 4] = g.uniform(0.5, 0.95, k)
+    return out
+
+
+def _render(m: Master, ridges: F32, imp: ImpressionParams, g: np.random.Generator,
+            creases: Array) -> NDArray[np.uint8]:
     h, w = imp.height, imp.width
     # The geometry is smooth: invert it on a coarse grid and interpolate.
     ky, kx = max(2, h // _KNOT), max(2, w // _KNOT)
@@ -129,13 +150,14 @@ def _render(m: Master, ridges: F32, imp: ImpressionParams, g: np.random.Generato
     patches = g.standard_normal((11, 11)).astype(np.float32)     # dry/wet patches
     background = g.standard_normal((4, 4)).astype(np.float32)    # uneven illumination
     fine = ndimage.gaussian_filter(g.standard_normal((h, w), dtype=np.float32), 1.2) * np.float32(2.5)
+    blur = float(g.uniform(0.6, 1.1))
     wet = 2.0 * imp.skin - 1.0
     ridge_level = 0.12 + 0.12 * g.random() + (0.1 if is_rolled(imp.kind) else 0.0) * (1.0 - imp.pressure)
     img = np.empty((h, w), dtype=np.float32)
     _compose(ku.astype(np.float32), kv.astype(np.float32), ridges, float(imp.centre[0]), float(imp.centre[1]), float(imp.axes[0]),
              float(imp.axes[1]), m.half_width, m.half_height, wet, max(-wet, 0.0), imp.pressure,
-             wobble, patches, fine, background, ridge_level, img)
-    img = ndimage.gaussian_filter(img, 0.7)
+             wobble, patches, fine, background, ridge_level, creases, img)
+    img = ndimage.gaussian_filter(img, blur)
     img += np.float32(imp.noise) * g.standard_normal((h, w), dtype=np.float32)
     return np.clip(img * np.float32(255.0), 0, 255).astype(np.uint8)
 

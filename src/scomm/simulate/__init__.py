@@ -1,0 +1,1 @@
+"""Synthetic counties: populations, galleries, bookings and outcomes for demos and tests."""

@@ -1,0 +1,43 @@
+"""`scomm submit` on the real NIST ten-print card: transaction in, pipeline, response transactions out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scomm.cli import app
+from scomm.nist import read_response
+from scomm.store import open_store, verify_chain
+
+CARD = Path("../shared/data/nist-eft/nist-type-14-tpcard.eft")
+pytestmark = pytest.mark.skipif(not CARD.is_file(), reason="needs ../shared/data/nist-eft beside the checkout")
+
+
+def test_the_nist_card_runs_through_the_pipeline_and_gets_an_sre(tmp_path):
+    db, out = tmp_path / "s.sqlite", tmp_path / "out"
+    runner = CliRunner()
+    refused = runner.invoke(app, ["submit", str(CARD), "--db", str(db), "--out", str(out), "--jurisdiction", "25025"])
+    assert refused.exit_code == 2 and "1.004" in refused.output  # an AMN is not a booking
+    errt = next(out.glob("*-ERRT.eft"))
+    answer, _ = read_response(errt.read_bytes())
+    assert "1.004" in answer.field  # type: ignore[union-attr]
+
+    car = tmp_path / "car.eft"
+    made = runner.invoke(app, ["nist", "make-car", str(CARD), str(car), "--tcn", "SUFFOLK-2010-000001",
+                               "--name", "DOE,JOHN", "--arrest-date", "2010-06-01", "--charge", "2399 GRAND LARCENY",
+                               "--pob", "MX", "--sex", "M"])
+    assert made.exit_code == 0, made.output
+    args = ["submit", str(car), "--db", str(db), "--out", str(out), "--jurisdiction", "25025"]
+    ok = runner.invoke(app, args)
+    assert ok.exit_code == 0, ok.output
+    sre = next(out.glob("*-SRE.eft"))
+    answer, _ = read_response(sre.read_bytes())
+    assert answer.identified is False  # type: ignore[union-attr]  # first time this person is seen
+    assert next(out.glob("*-IDR-NOMATCH.eft"))  # Suffolk was activated in 2010: searched, no immigration record
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "already received" in again.output
+    store = open_store(f"sqlite:///{db}")
+    with store.sessions() as session:
+        assert verify_chain(session).ok
