@@ -111,7 +111,7 @@ def build_shards(identities: int, directory: Path, shards: int, config: SearchCo
 
 
 def run(identities: int, backend: str = "cpu", mated: int = 200, nonmated: int = 1000,
-        latency_searches: int = 50, directory: Path | None = None, candidates: int = P.FIRST_STAGE_CANDIDATES,
+        latency_searches: int = 50, directory: Path | None = None, candidates: int | None = None,
         matcher: str = "mcc", workers: int = 2, progress: Progress = _noop) -> tuple[BenchReport, Calibration]:
     """One benchmark configuration; returns the report and the calibration it measured.
 
@@ -166,7 +166,7 @@ def _measure(searcher: Any, g: Gallery | None, identities: int, size: int, backe
         if g is not None:
             q = _tenprint_descriptors([_check_fingers("probe", probe)])
             t = time.perf_counter()
-            g._stage().top([*g._segments, g._tail], q, g.config.candidates)
+            g._stage().top([*g._segments, g._tail], q, g.config.keep)
             stage_lat.append(time.perf_counter() - t)
         progress("latency", i + 1, min(latency_searches, len(mated_probes)))
 
@@ -185,7 +185,7 @@ def _measure(searcher: Any, g: Gallery | None, identities: int, size: int, backe
     cal = calibrate(best_non, P.DEFAULT_FPIR, size,
                     source=f"scomm bench search: {len(best_non)} non-mated synthetic tenprint searches "
                            f"against {size:,} synthetic identities, matcher {config.matcher}, "
-                           f"{config.candidates} candidates")
+                           f"{config.keep} candidates")
     misses = 0
     for r, mate in zip(mres, truth):
         s = {c.identity_id: c.score for c in r.candidates}

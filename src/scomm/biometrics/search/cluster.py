@@ -68,7 +68,7 @@ def merge_results(parts: Sequence[SearchResult], top_k: int, config: SearchConfi
     :func:`~scomm.biometrics.search.gallery.decide` does locally.
     """
     cands = [c for r in parts for c in r.candidates]
-    return decide(cands, sum(r.touched for r in parts), top_k, max(config.candidates, top_k), calibration,
+    return decide(cands, sum(r.touched for r in parts), top_k, max(config.keep, top_k), calibration,
                   config.matcher == "descriptor")
 
 
@@ -130,7 +130,7 @@ class ClusterGallery:
         return self.search_many([probe], top_k)[0]
 
     def search_many(self, probes: Sequence[Tenprint], top_k: int = 10) -> list[SearchResult]:
-        keep = max(self.config.candidates, top_k)
+        keep = max(self.config.keep, top_k)
         futures = [a.search_many(list(probes), keep) for a in self.actors]
         parts = [f.result() for f in futures]
         return [merge_results([p[i] for p in parts], top_k, self.config, self.calibration)

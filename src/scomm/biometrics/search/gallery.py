@@ -12,7 +12,7 @@ files, so reopening a large gallery costs little more than reading its ids.
 A single process writes a gallery at a time.
 
 Search runs in two stages: the first scores every identity with descriptor dot
-products and keeps ``config.candidates``; the second runs the full 1:1 matcher
+products and keeps ``config.keep`` identities; the second runs the full 1:1 matcher
 on those, fuses the finger scores weighted by quality, ranks, and decides hit
 or no hit against a threshold calibrated for a stated FPIR.
 """
@@ -278,7 +278,7 @@ class Gallery:
             for p, t in fingers:
                 q[i, p - 1] *= finger_weight(t.quality, 100)
         segments = [*self._segments, self._tail]
-        keep = max(self.config.candidates, top_k)
+        keep = max(self.config.keep, top_k)
         if len(self) < self.config.exhaustive_below:
             keep = sum(s.n for s in segments)
         tops = self._stage().top(segments, q, keep)
