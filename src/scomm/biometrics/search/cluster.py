@@ -59,7 +59,7 @@ class ShardServer:
 
 
 def merge_results(parts: Sequence[SearchResult], top_k: int, config: SearchConfig,
-                  calibration: Calibration) -> SearchResult:
+                  calibration: Calibration, probe_fingers: int = 10) -> SearchResult:
     """One decided result from the shards' raw candidates, as a single gallery would give it.
 
     Shards return unnormalised fused scores; the client keeps the best
@@ -69,7 +69,7 @@ def merge_results(parts: Sequence[SearchResult], top_k: int, config: SearchConfi
     """
     cands = [c for r in parts for c in r.candidates]
     return decide(cands, sum(r.touched for r in parts), top_k, max(config.keep, top_k), calibration,
-                  config.matcher == "descriptor")
+                  config.matcher == "descriptor", probe_fingers)
 
 
 class ClusterGallery:
@@ -133,7 +133,7 @@ class ClusterGallery:
         keep = max(self.config.keep, top_k)
         futures = [a.search_many(list(probes), keep) for a in self.actors]
         parts = [f.result() for f in futures]
-        return [merge_results([p[i] for p in parts], top_k, self.config, self.calibration)
+        return [merge_results([p[i] for p in parts], top_k, self.config, self.calibration, len(probes[i]))
                 for i in range(len(probes))]
 
     def close(self) -> None:

@@ -290,7 +290,8 @@ class Gallery:
                 cands.sort(key=lambda c: (-c.score, c.identity_id))
                 out.append(SearchResult(cands, False, cal.threshold, cal.fpir, len(cands)))
             else:
-                out.append(decide(cands, len(cands), top_k, keep, cal, self.config.matcher == "descriptor"))
+                out.append(decide(cands, len(cands), top_k, keep, cal, self.config.matcher == "descriptor",
+                                  len(fingers)))
         return out
 
     def _second_stage(self, probe: dict[int, Template], probe_desc: NDArray[np.float32], segments: list[Segment],
@@ -331,7 +332,7 @@ def _candidates(cands: list[tuple[Segment, int, float]], scores: list[dict[int, 
 
 
 def decide(candidates: Sequence[Candidate], touched: int, top_k: int, keep: int, calibration: Calibration,
-           cohort: bool) -> SearchResult:
+           cohort: bool, probe_fingers: int = 10) -> SearchResult:
     """Rank fused candidates, keep the best ``keep``, normalise if asked, decide hit or no hit.
 
     With ``cohort`` (the descriptor matcher) each score becomes its distance
@@ -349,8 +350,9 @@ def decide(candidates: Sequence[Candidate], touched: int, top_k: int, keep: int,
         ranked = [Candidate(c.identity_id, (c.score - mu) / sd, c.finger_scores, c.first_stage_score)
                   for c in ranked]
     ranked = ranked[:top_k]
-    hit = bool(ranked) and ranked[0].score >= calibration.threshold
-    return SearchResult(ranked, hit, calibration.threshold, calibration.fpir, touched)
+    threshold = calibration.threshold_for(probe_fingers)
+    hit = bool(ranked) and ranked[0].score >= threshold
+    return SearchResult(ranked, hit, threshold, calibration.fpir, touched)
 
 
 def _merge_live(segments: Sequence[Segment], name: str) -> Segment:
