@@ -84,23 +84,23 @@ ENDING_SHARE = 0.58
 DEFAULT_SIZE = (400, 400)
 # Placement: rotation sd (radians) and translation sd (px), plain vs rolled. Livescan plain
 # captures rotate by up to about +-20 degrees; rolled prints are guided by the operator.
-PLAIN_ROTATION_SD = math.radians(11.0)
+PLAIN_ROTATION_SD = math.radians(9.5)
 ROLLED_ROTATION_SD = math.radians(4.0)
 ROTATION_LIMIT = math.radians(25.0)
 PLAIN_TRANSLATION_SD = 18.0
 ROLLED_TRANSLATION_SD = 8.0
-# Contact area: plain impressions touch 50-78% of the finger's half-axes around the pad
+# Contact area: plain impressions touch 52-79% of the finger's half-axes around the pad
 # (centred near the core); rolled ones nail to nail.
-PLAIN_CONTACT_SCALE = (0.50, 0.78)
-PLAIN_CONTACT_CENTRE_SD = 30.0
+PLAIN_CONTACT_SCALE = (0.52, 0.79)
+PLAIN_CONTACT_CENTRE_SD = 26.0
 ROLLED_CONTACT_SCALE = (0.92, 1.02)
 # Plastic distortion (Cappelli, Maio & Maltoni, "Modelling plastic distortion in
 # fingerprint images", ICAPR 2001): an undistorted close-contact core, a transition band,
 # and an outer region displaced rigidly. Sizes relative to the contact ellipse.
 DISTORTION_CORE_SCALE = 0.35
 DISTORTION_BAND = 0.45
-DISTORTION_ROTATION_SD = math.radians(4.0)
-DISTORTION_SHIFT_SD = 6.0
+DISTORTION_ROTATION_SD = math.radians(3.5)
+DISTORTION_SHIFT_SD = 5.5
 # Skin condition: 0 = very dry, 1 = very wet, drawn from Beta(2, 2).
 SKIN_BETA = (2.0, 2.0)
 
