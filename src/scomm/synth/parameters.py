@@ -129,7 +129,7 @@ MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7
 # neighbours per minutia, the farthest neighbour considered (about 5 ridges), iterations.
 PHASE_NEIGHBOURS = 6
 PHASE_NEIGHBOUR_RADIUS = 48.0
-PHASE_ITERATIONS = 40
+PHASE_ITERATIONS = 20
 # Flexion creases and scars crossing the ridges (white lines in prints): about one per
 # fingertip on average, mostly below the core (scomm's choice, from looking at NIST SD4).
 CREASES_PER_FINGER = 1.2
