@@ -134,3 +134,9 @@ PHASE_ITERATIONS = 20
 # fingertip on average, mostly below the core (scomm's choice, from looking at NIST SD4).
 CREASES_PER_FINGER = 1.2
 CREASE_VARIANT = 99                         # random-stream variant reserved for creases
+# Reading minutiae back from grown ridges (fidelity.image_matched_person): stay this far
+# inside the finger, drop minutiae closer than this to another (thinning spurs and
+# holes), probe the ridge field this far along the flow to orient each minutia.
+RIDGE_MINUTIA_MARGIN = 8
+RIDGE_MINUTIA_MIN_GAP = 4.0
+RIDGE_MINUTIA_PROBE = 5.0
