@@ -119,9 +119,12 @@ TYPE_FLIP_RATE = 0.08                       # ending <-> bifurcation confusions
 FRAME_MARGIN = 6.0                          # minutiae this close to the frame are dropped
 
 # --- ridge rendering (image fidelity) -----------------------------------------
-MASTER_CANVAS = (480, 560)                  # width, height of a master image (px)
-GABOR_ORIENTATIONS = 16                     # orientation bins of the filter bank
+# The filter bank holds 2 x GABOR_ORIENTATIONS orientations (5.6 degree steps, finer than
+# the few degrees a ridge turns over the filter) and 10 periods across RIDGE_PERIOD_LIMITS.
+GABOR_ORIENTATIONS = 16
 GABOR_SIGMA = 3.6                           # Gaussian envelope sd (px): about 0.4 period
+# Growth iterations: seeds every ~30 px fill the finger in a few; 12 also let the
+# ridges settle (measured: more free iterations let seeded minutiae drift and vanish).
 GABOR_ITERATIONS = 12
 SEED_RADIUS = 1.6                           # painted minutia radius, in ridge periods
 MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7 MB each)
