@@ -20,7 +20,7 @@ def bench_search(
     gallery_dir: Annotated[Path | None, typer.Option(help="Keep the gallery here; reuse it next run.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per configuration per line.")] = False,
     matcher: Annotated[str, typer.Option(help="Second-stage matcher: mcc (full 1:1) or descriptor.")] = "mcc",
-    candidates: Annotated[int, typer.Option(help="Identities the first stage hands to the second.")] = 8,
+    candidates: Annotated[int | None, typer.Option(help="Identities the first stage hands on (default: 32 descriptor, 4 mcc).")] = None,
     write_calibration: Annotated[bool, typer.Option(help="Store the calibration as the package default.")] = False,
 ) -> None:
     """Enrol N synthetic identities, search mated and non-mated probes, print the figures."""

@@ -50,3 +50,11 @@ def test_fusion_weights_quality_and_sums_fingers():
     assert finger_weight(100, 100) == 1.0 and finger_weight(0, 90) == 0.25
     assert finger_weight(50, 80) == finger_weight(80, 50) < finger_weight(80, 80)
     assert fuse({1: 2.0, 2: 4.0}, {1: 1.0, 2: 0.5}) == 4.0
+
+
+def test_fewer_fingers_use_their_own_threshold_or_the_next_larger_count():
+    c = Calibration(threshold=3.0, fpir=0.001, searches=10, gallery_size=5, source="t",
+                    by_fingers={1: 0.4, 4: 1.5})
+    assert c.threshold_for(1) == 0.4 and c.threshold_for(2) == 1.5 and c.threshold_for(4) == 1.5
+    assert c.threshold_for(7) == 3.0 and c.threshold_for(10) == 3.0
+    assert Calibration.from_dict(c.to_dict()) == c

@@ -166,3 +166,17 @@ def test_full_matcher_confirms_the_mate_and_decides_hit_at_its_calibration(peopl
         assert r.candidates[0].identity_id == pid and r.touched == 3
         assert set(r.candidates[0].finger_scores) == set(four)
         assert r.fpir == g.calibration.fpir and r.hit == (r.candidates[0].score >= r.threshold)
+
+
+def test_calibration_from_non_mated_searches_is_kept_with_its_fpir(tmp_path: Path, people):
+    g = _filled(tmp_path / "g", dict(list(people.items())[:30]))
+    strangers = [people[f"P{i:03d}"][1] for i in range(30, N)]
+    cal = g.calibrate(strangers, fpir=0.05)
+    assert cal.fpir == 0.05 and cal.searches == N - 30 and cal.gallery_size == 30
+    best = [r.candidates[0].score for r in g.search_many(strangers, top_k=1)]
+    assert sum(b >= cal.threshold for b in best) <= 0.05 * len(best)
+    g.flush()
+    h = Gallery.open(tmp_path / "g")
+    assert h.calibration == cal
+    r = h.search(people["P003"][1])
+    assert r.threshold == cal.threshold and r.fpir == 0.05 and r.hit

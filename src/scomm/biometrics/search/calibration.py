@@ -9,7 +9,7 @@ benchmark) and never typed in as a bare number.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -25,6 +25,9 @@ class Calibration:
     ``threshold`` is the smallest fused score counted as a hit; at most ``fpir``
     of the ``searches`` non-mated searches (against a gallery of
     ``gallery_size`` identities) had a best candidate scoring that high.
+    A fused score sums the fingers compared, so probes with fewer fingers need
+    lower thresholds: ``by_fingers`` maps a probe's finger count to its own
+    threshold, measured the same way with probes cut to that many fingers.
     """
 
     threshold: float
@@ -32,6 +35,13 @@ class Calibration:
     searches: int
     gallery_size: int
     source: str
+    by_fingers: dict[int, float] = field(default_factory=dict)
+
+    def threshold_for(self, fingers: int) -> float:
+        """Threshold for a probe of ``fingers`` fingers: its own if measured, else the
+        one measured for the nearest larger count, else the tenprint threshold."""
+        larger = sorted(k for k in self.by_fingers if k >= fingers)
+        return self.by_fingers[larger[0]] if larger else self.threshold
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -41,9 +51,18 @@ class Calibration:
         try:
             return cls(threshold=float(data["threshold"]), fpir=float(data["fpir"]),  # type: ignore[arg-type]
                        searches=int(data["searches"]), gallery_size=int(data["gallery_size"]),  # type: ignore[call-overload]
-                       source=str(data.get("source", "")))
+                       source=str(data.get("source", "")),
+                       by_fingers=_by_fingers(data.get("by_fingers")))
         except (KeyError, TypeError, ValueError) as exc:
             raise GalleryError(f"calibration record is malformed ({exc}): {data!r}") from exc
+
+
+def _by_fingers(raw: object) -> dict[int, float]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise GalleryError(f"calibration by_fingers must be a mapping, got {raw!r}")
+    return {int(k): float(v) for k, v in raw.items()}
 
 
 def threshold_for_fpir(nonmated_best_scores: ArrayLike, fpir: float) -> float:

@@ -24,7 +24,7 @@ from typing import Any
 
 from scomm.biometrics.search.calibration import Calibration
 from scomm.biometrics.search.config import SearchConfig
-from scomm.biometrics.search.gallery import Gallery, Tenprint
+from scomm.biometrics.search.gallery import Gallery, Tenprint, decide
 from scomm.biometrics.search.result import SearchResult
 from scomm.errors import GalleryError
 
@@ -46,7 +46,7 @@ class ShardServer:
         return len(self.gallery)
 
     def search_many(self, probes: Sequence[Tenprint], top_k: int) -> list[SearchResult]:
-        return self.gallery.search_many(probes, top_k)
+        return self.gallery.search_many(probes, top_k, raw=True)
 
     def enroll(self, identity_id: str, fingers: Tenprint) -> None:
         self.gallery.enroll(identity_id, fingers)
@@ -58,11 +58,18 @@ class ShardServer:
         self.gallery.flush()
 
 
-def merge_results(parts: Sequence[SearchResult], top_k: int, calibration: Calibration) -> SearchResult:
-    """One ranked result from the shards' results (best first, ties by identity id)."""
-    cands = sorted((c for r in parts for c in r.candidates), key=lambda c: (-c.score, c.identity_id))[:top_k]
-    hit = bool(cands) and cands[0].score >= calibration.threshold
-    return SearchResult(cands, hit, calibration.threshold, calibration.fpir, sum(r.touched for r in parts))
+def merge_results(parts: Sequence[SearchResult], top_k: int, config: SearchConfig,
+                  calibration: Calibration, probe_fingers: int = 10) -> SearchResult:
+    """One decided result from the shards' raw candidates, as a single gallery would give it.
+
+    Shards return unnormalised fused scores; the client keeps the best
+    ``max(candidates, top_k)`` of all shards (the set one gallery's first stage
+    would keep) and normalises and decides over those, exactly as
+    :func:`~scomm.biometrics.search.gallery.decide` does locally.
+    """
+    cands = [c for r in parts for c in r.candidates]
+    return decide(cands, sum(r.touched for r in parts), top_k, max(config.keep, top_k), calibration,
+                  config.matcher == "descriptor", probe_fingers)
 
 
 class ClusterGallery:
@@ -80,7 +87,9 @@ class ClusterGallery:
                                  workers=[workers[i % len(workers)]], pure=False)
                    for i, d in enumerate(self.shard_dirs)]
         self.actors = [f.result() for f in futures]
-        self.calibration = calibration or Gallery.open(self.shard_dirs[0]).calibration
+        first = Gallery.open(self.shard_dirs[0])
+        self.calibration = calibration or first.calibration
+        self.config = config or first.config
         self._cluster: Any = None
 
     @classmethod
@@ -121,9 +130,11 @@ class ClusterGallery:
         return self.search_many([probe], top_k)[0]
 
     def search_many(self, probes: Sequence[Tenprint], top_k: int = 10) -> list[SearchResult]:
-        futures = [a.search_many(list(probes), top_k) for a in self.actors]
+        keep = max(self.config.keep, top_k)
+        futures = [a.search_many(list(probes), keep) for a in self.actors]
         parts = [f.result() for f in futures]
-        return [merge_results([p[i] for p in parts], top_k, self.calibration) for i in range(len(probes))]
+        return [merge_results([p[i] for p in parts], top_k, self.config, self.calibration, len(probes[i]))
+                for i in range(len(probes))]
 
     def close(self) -> None:
         self.client.close()

@@ -43,7 +43,7 @@ class TorchFirstStage:
         self._cache: dict[int, tuple[int, Any, Any]] = {}
 
     def _resident(self, seg: Segment) -> tuple[Any, Any]:
-        key = id(seg)
+        key = seg.uid
         hit = self._cache.get(key)
         n = seg.n
         if hit is None or hit[0] != seg.version:
@@ -67,6 +67,9 @@ class TorchFirstStage:
     def top(self, segments: Sequence[Segment], queries: NDArray[np.float32], keep: int
             ) -> list[list[tuple[int, int, float]]]:
         per_query: list[list[tuple[int, NDArray[np.int64], NDArray[np.float32]]]] = [[] for _ in queries]
+        live = {seg.uid for seg in segments}
+        for stale in [k for k in self._cache if k not in live]:
+            del self._cache[stale]  # segments compacted away or flushed from the tail
         for si, seg in enumerate(segments):
             n = seg.n
             if n == 0:

@@ -12,7 +12,7 @@ files, so reopening a large gallery costs little more than reading its ids.
 A single process writes a gallery at a time.
 
 Search runs in two stages: the first scores every identity with descriptor dot
-products and keeps ``config.candidates``; the second runs the full 1:1 matcher
+products and keeps ``config.keep`` identities; the second runs the full 1:1 matcher
 on those, fuses the finger scores weighted by quality, ranks, and decides hit
 or no hit against a threshold calibrated for a stated FPIR.
 """
@@ -260,49 +260,99 @@ class Gallery:
         """Rank the enrolled identities against a probe tenprint, best first."""
         return self.search_many([probe], top_k)[0]
 
-    def search_many(self, probes: Sequence[Tenprint], top_k: int = 10) -> list[SearchResult]:
-        """Search several probes; the first stage runs as one matrix product per finger."""
+    def search_many(self, probes: Sequence[Tenprint], top_k: int = 10, raw: bool = False) -> list[SearchResult]:
+        """Search several probes; the first stage runs as one matrix product per finger.
+
+        ``raw`` returns every second-stage candidate with its unnormalised fused
+        score and no decision: what a shard hands to the cluster client, which
+        merges the shards and then decides (:func:`decide`).
+        """
         if top_k < 1:
             raise GalleryError(f"top_k must be >= 1, got {top_k}")
         checked = [_check_fingers(f"probe {i}", p) for i, p in enumerate(probes)]
         if not checked:
             return []
-        q = _tenprint_descriptors(checked)
+        plain = _tenprint_descriptors(checked)
+        q = plain.copy()
         for i, fingers in enumerate(checked):
             for p, t in fingers:
                 q[i, p - 1] *= finger_weight(t.quality, 100)
         segments = [*self._segments, self._tail]
-        keep = max(self.config.candidates, top_k)
+        keep = max(self.config.keep, top_k)
         if len(self) < self.config.exhaustive_below:
             keep = sum(s.n for s in segments)
         tops = self._stage().top(segments, q, keep)
         cal = self.calibration
-        return [self._second_stage(dict(fingers), segments, top, top_k, cal)
-                for fingers, top in zip(checked, tops)]
+        out = []
+        for fingers, d, top in zip(checked, plain, tops):
+            cands = self._second_stage(dict(fingers), d, segments, top)
+            if raw:
+                cands.sort(key=lambda c: (-c.score, c.identity_id))
+                out.append(SearchResult(cands, False, cal.threshold, cal.fpir, len(cands)))
+            else:
+                out.append(decide(cands, len(cands), top_k, keep, cal, self.config.matcher == "descriptor",
+                                  len(fingers)))
+        return out
 
-    def _second_stage(self, probe: dict[int, Template], segments: list[Segment],
-                      top: list[tuple[int, int, float]], top_k: int, cal: Calibration) -> SearchResult:
-        cands = [(segments[s], r) for s, r, _ in top if not segments[s].deleted[r]]
-        gallery = [seg.fingers(r) for seg, r in cands]
+    def _second_stage(self, probe: dict[int, Template], probe_desc: NDArray[np.float32], segments: list[Segment],
+                      top: list[tuple[int, int, float]]) -> list[Candidate]:
+        """Fused (unnormalised) scores of the first stage's candidates."""
+        cands = [(segments[s], r, f) for s, r, f in top if not segments[s].deleted[r]]
         scores: list[dict[int, float]] = [{} for _ in cands]
         weights: list[dict[int, float]] = [{} for _ in cands]
+        if self.config.matcher == "descriptor":
+            # the stored descriptors already are this matcher's view: no template to decode
+            for i, (seg, r, _) in enumerate(cands):
+                for p, pt in probe.items():
+                    gq = int(seg.quality[r, p - 1])
+                    if gq != P.ABSENT_QUALITY:
+                        scores[i][p] = float(np.dot(probe_desc[p - 1], seg.desc[p - 1, r].astype(np.float32)))
+                        weights[i][p] = finger_weight(pt.quality, gq)
+            return _candidates(cands, scores, weights)
+        gallery = [seg.fingers(r) for seg, r, _ in cands]
         for p, pt in probe.items():
             have = [i for i, g in enumerate(gallery) if p in g]
             s = compare_one_to_many(pt, [gallery[i][p] for i in have], self.config.matcher)
             for i, v in zip(have, s):
                 scores[i][p] = float(v)
                 weights[i][p] = finger_weight(pt.quality, gallery[i][p].quality)
-        ranked = sorted(
-            (Candidate(seg.ids[r], fuse(scores[i], weights[i]), scores[i]) for i, (seg, r) in enumerate(cands)),
-            key=lambda c: (-c.score, c.identity_id))[:top_k]
-        hit = bool(ranked) and ranked[0].score >= cal.threshold
-        return SearchResult(ranked, hit, cal.threshold, cal.fpir, len(cands))
+        return _candidates(cands, scores, weights)
 
     # --- sizes ------------------------------------------------------------------------
     @property
     def first_stage_bytes_per_finger(self) -> int:
         """Bytes of first-stage data per finger: float16 on disk, plus float32 if cached."""
         return P.DESCRIPTOR_LENGTH * (2 + (4 if self.config.cache_float32 else 0))
+
+
+def _candidates(cands: list[tuple[Segment, int, float]], scores: list[dict[int, float]],
+                weights: list[dict[int, float]]) -> list[Candidate]:
+    return [Candidate(seg.ids[r], fuse(scores[i], weights[i]), scores[i], first)
+            for i, (seg, r, first) in enumerate(cands)]
+
+
+def decide(candidates: Sequence[Candidate], touched: int, top_k: int, keep: int, calibration: Calibration,
+           cohort: bool, probe_fingers: int = 10) -> SearchResult:
+    """Rank fused candidates, keep the best ``keep``, normalise if asked, decide hit or no hit.
+
+    With ``cohort`` (the descriptor matcher) each score becomes its distance
+    above the probe's other candidates in their standard deviations: those
+    candidates are non-mates of this very probe, so their spread says how high
+    a stranger scores against it, which varies from probe to probe far more
+    than the mate's lead does. Needs more than ``COHORT_MIN`` candidates.
+    """
+    # the first stage's best ``keep`` (what one gallery keeps, also when merging shards)
+    ranked = sorted(candidates, key=lambda c: (-c.first_stage_score, c.identity_id))[:keep]
+    ranked.sort(key=lambda c: (-c.score, c.identity_id))
+    if cohort and len(ranked) > P.COHORT_MIN:
+        rest = np.array([c.score for c in ranked[1:]], np.float64)
+        mu, sd = float(rest.mean()), max(float(rest.std()), 1e-6)
+        ranked = [Candidate(c.identity_id, (c.score - mu) / sd, c.finger_scores, c.first_stage_score)
+                  for c in ranked]
+    ranked = ranked[:top_k]
+    threshold = calibration.threshold_for(probe_fingers)
+    hit = bool(ranked) and ranked[0].score >= threshold
+    return SearchResult(ranked, hit, threshold, calibration.fpir, touched)
 
 
 def _merge_live(segments: Sequence[Segment], name: str) -> Segment:

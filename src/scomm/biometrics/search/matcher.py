@@ -8,8 +8,9 @@ wants a one-to-many call. Two are offered, named in ``SearchConfig.matcher``:
     similarity plus global consolidation): the probe finger is prepared once,
     the candidates' templates are prepared and scored in one ``compare_many``.
 ``"descriptor"``
-    The first-stage descriptor similarity again. It adds no accuracy over the
-    first stage but costs microseconds: for de-duplication sweeps, tests of
+    The first-stage descriptor similarity again (the gallery reads it from the
+    stored descriptors, this module's function computes it from templates). It
+    adds no accuracy over the first stage but costs microseconds: for de-duplication sweeps, tests of
     the storage logic, and as the comparison when the full matcher's cost per
     candidate would break a latency budget.
 """

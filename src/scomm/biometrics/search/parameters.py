@@ -41,6 +41,15 @@ FIT_SEED = 7
 # for partial and poor probes while the second stage stays ~320 1:1
 # comparisons (the matcher's template preparation dominates its cost).
 FIRST_STAGE_CANDIDATES = 32
+# The same for the MCC matcher: each candidate costs ten template preparations
+# (49 ms each measured on the loaded 2-core machine, docs/search.md), so only a
+# few; the first stage already ranks the mate first in all measured searches.
+FIRST_STAGE_CANDIDATES_MCC = 4
+# With the "descriptor" matcher a candidate's score is its fused descriptor
+# score in standard deviations above the probe's other candidates (cohort
+# normalisation). Fewer other candidates than this give no usable spread, and
+# the raw fused score is reported instead (small galleries: use "mcc").
+COHORT_MIN = 8
 # Below this many identities the second stage simply compares every identity.
 EXHAUSTIVE_BELOW = 16
 

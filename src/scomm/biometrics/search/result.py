@@ -11,12 +11,14 @@ class Candidate:
 
     ``score`` is the quality-weighted fusion of ``finger_scores`` (finger position
     code -> 1:1 comparison score of that finger), so a reviewer can see which
-    fingers carried the decision.
+    fingers carried the decision. ``first_stage_score`` is the descriptor score
+    that made it a candidate (NaN where unknown).
     """
 
     identity_id: str
     score: float
     finger_scores: dict[int, float] = field(default_factory=dict)
+    first_stage_score: float = float("nan")
 
 
 @dataclass(frozen=True)

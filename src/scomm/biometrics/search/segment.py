@@ -24,6 +24,7 @@ without the deleted rows (which is when their bytes leave the disk).
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +37,7 @@ from scomm.biometrics.search import parameters as P
 from scomm.biometrics.template import FingerPosition, Template
 from scomm.errors import GalleryError
 
+_UIDS = itertools.count(1)
 _FILES = ("desc.npy", "quality.npy", "tmpl_off.npy", "tmpl_len.npy", "deleted.npy")
 
 
@@ -62,6 +64,7 @@ class Segment:
         self.deleted_dirty = False
         self._desc32: NDArray[np.float32] | None = None
         self.version = 0  # bumped on every change, so caches (GPU copies) know when to refresh
+        self.uid = next(_UIDS)  # never reused in a process, unlike id(): safe as a cache key
 
     # --- construction ---------------------------------------------------------
     @classmethod
