@@ -63,3 +63,15 @@ def test_templates_stay_under_two_kilobytes_in_every_format(fvc_templates: dict[
         assert len(t.to_bytes()) < 2048
         assert len(to_iso19794_2(t)) < 2048
         assert len(to_ansi378(t)) < 2048
+
+
+@needs_data
+def test_every_stage_can_be_saved_as_a_picture(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from scomm.biometrics.pictures import save_pictures
+
+    img, _ = load_image(FVC / "101_1.tif")
+    paths = save_pictures(extract_features(img, FVC_PPI), Path(str(tmp_path)))
+    assert {p.stem for p in paths} >= {"segmentation", "orientation", "enhancement", "skeleton", "minutiae"}
+    assert all(p.stat().st_size > 0 for p in paths)

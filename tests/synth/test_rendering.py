@@ -71,3 +71,18 @@ def test_template_minutiae_sit_on_the_imaged_finger(ridges: np.ndarray) -> None:
 def test_tiny_image_size_is_refused() -> None:
     with pytest.raises(SynthesisError):
         render_impression(PERSON, FINGER, 0, size=(8, 8))
+
+
+def test_minutiae_read_from_grown_ridges_agree_with_the_seeded_ones(ridges: np.ndarray) -> None:
+    from scomm.synth.fidelity import ridge_minutiae
+
+    seeded = PERSON.master(FINGER)
+    read = ridge_minutiae(seeded, ridges)
+    assert read.pattern == seeded.pattern and len(read.mx) >= 0.8 * len(seeded.mx)
+    d = np.hypot(read.mx[:, None] - seeded.mx[None, :], read.my[:, None] - seeded.my[None, :])
+    inner = seeded.inside(seeded.mx, seeded.my, 1 - 14 / seeded.half_width)
+    assert np.mean(d[:, inner].min(axis=0) < 6.0) > 0.8
+    near = d.min(axis=1) < 4.0
+    j = d.argmin(axis=1)[near]
+    turn = np.angle(np.exp(1j * (read.mangle[near] - seeded.mangle[j])))
+    assert np.mean(np.abs(turn) < np.radians(30)) > 0.8

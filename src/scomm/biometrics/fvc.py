@@ -231,7 +231,9 @@ class AfisStack:
         from afis.matchers import match
 
         res = match(probe[0], reference[0], name=self._matcher_name, height_a=probe[1], height_b=reference[1])
-        return float(res.score)
+        # afis's normalised ``score`` saturates at 1.0 (SAFIS gives 1.0 to most impostors as well),
+        # so rank by the raw score (SAFIS edge score, Bozorth3 cluster size) when there is one.
+        return float(res.raw_score if res.raw_score is not None else res.score)
 
     def throughput(self, templates: list[Any]) -> float:
         if len(templates) < 2:

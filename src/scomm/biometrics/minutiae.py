@@ -130,7 +130,7 @@ def detect_minutiae(
     x = raw[:, 1].astype(np.intp)
     kind = raw[:, 2]
     # Endings whose ridge stops at another node within the trace are spurs or islands.
-    keep = ~((kind == MinutiaKind.ENDING) & (raw[:, 5] < 0) & (np.abs(raw[:, 5]) < P.TRACE_PX - 2))
+    keep = ~((kind == MinutiaKind.ENDING) & (raw[:, 5] < 0) & (np.abs(raw[:, 5]) < P.SPUR_PX))
     border = ndimage.distance_transform_edt(mask)
     keep &= border[y, x] >= P.BORDER_MARGIN_PX
     raw, y, x, kind = raw[keep], y[keep], x[keep], kind[keep]

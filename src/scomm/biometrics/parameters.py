@@ -56,6 +56,7 @@ GABOR_SIGMA_FACTOR = 0.5  # Gaussian sigma as a fraction of the ridge period (Ho
 
 # --- minutiae ---------------------------------------------------------------------
 TRACE_PX = 10  # ridge length followed from a minutia to find its direction.
+SPUR_PX = 8  # an ending whose ridge meets another minutia within this many px is a spur or island.
 BORDER_MARGIN_PX = 10  # minutiae closer than this to the mask border are dropped (10 measured better than 14 and 20).
 SPURIOUS_DISTANCE_PX = 8.0  # two minutiae closer than this are a break/spur/bridge.
 MIN_RELIABILITY = 0.0  # drop less reliable minutiae; 0.2 measured no better (better on FVC, worse on SFinGe).

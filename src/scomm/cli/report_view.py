@@ -16,10 +16,12 @@ def _pct(x: float | None) -> str:
 
 
 def monthly_table(rows: list[MonthlyRow], names: dict[str, str], title: str) -> Table:
-    t = Table(title=title, title_justify="left", header_style="bold")
-    for col in ("Jurisdiction", "Month", "Submissions", "Imm. searches", "Matches", "IAQs", "Detainers",
-                "Removals", "L1", "L2", "L3", "No conv.", "No-conv. share"):
-        t.add_column(col, justify="left" if col in ("Jurisdiction", "Month") else "right")
+    t = Table(title=title, title_justify="left", header_style="bold",
+              caption="Removals by the level of the person's convictions at the time of the decision; "
+                      "'None' = no criminal conviction at all.", caption_justify="left")
+    for col in ("Jurisdiction", "Month", "Bookings", "Imm. searched", "Matches", "IAQs", "Detainers",
+                "Removed", "L1", "L2", "L3", "None", "None %"):
+        t.add_column(col, justify="left" if col in ("Jurisdiction", "Month") else "right", no_wrap=True)
     for r in [*rows, *by_jurisdiction(rows).values(), totals(rows)]:
         lv = r.removals_by_level
         t.add_row(names.get(r.fips, r.fips), r.month, str(r.submissions), str(r.immigration_searches),
@@ -33,9 +35,9 @@ def monthly_table(rows: list[MonthlyRow], names: dict[str, str], title: str) -> 
 def comparison_table(results: dict[str, list[MonthlyRow]], notes: dict[str, str]) -> Table:
     t = Table(title="Who was affected, per policy (the whole year)", title_justify="left", header_style="bold")
     t.add_column("Policy")
-    for col in ("Matches", "Detainers", "Removals", "Level 1", "Level 2", "Level 3", "No conviction",
-                "No-conv. share", "Matched U.S. citizens", "Note"):
-        t.add_column(col, justify="right" if col != "Note" else "left")
+    for col in ("Matches", "Detainers", "Removed", "L1", "L2", "L3", "None", "None %", "U.S. citizens matched",
+                "Note"):
+        t.add_column(col, justify="right" if col != "Note" else "left", no_wrap=col != "Note")
     for ref, rows in results.items():
         tot = totals(rows)
         lv = tot.removals_by_level

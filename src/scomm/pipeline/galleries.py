@@ -34,9 +34,13 @@ class Galleries:
         self._indexes = dict(indexes)
 
     @classmethod
+    def empty(cls, config: SearchConfig | None = None) -> Galleries:
+        return cls({name: Gallery.create(None, name.value, config) for name in GalleryName})
+
+    @classmethod
     def load(cls, store: Store, config: SearchConfig | None = None) -> Galleries:
-        """Build both indexes from the store; ``config`` sets the search (candidates, backend)."""
-        indexes = {name: Gallery.create(None, name.value, config) for name in GalleryName}
+        """Build both indexes from the store; ``config`` sets the search (matcher, candidates, backend)."""
+        indexes = cls.empty(config)._indexes
         with store.sessions() as session:
             rows = session.execute(
                 select(IdentityRow.gallery, GalleryTemplateRow.identity_id, GalleryTemplateRow.position,
@@ -47,8 +51,8 @@ class Galleries:
             grouped: dict[tuple[str, str], dict[FingerPosition, Template]] = defaultdict(dict)
             for gallery, identity_id, position, data in rows:
                 grouped[(gallery, identity_id)][FingerPosition(position)] = Template.from_bytes(data)
-        for (gallery, identity_id), fingers in grouped.items():
-            indexes[GalleryName(gallery)].enroll(identity_id, fingers)
+        for name in GalleryName:
+            indexes[name].enroll_many((iid, f) for (g, iid), f in grouped.items() if g == name.value)
         return cls(indexes)
 
     def index(self, name: GalleryName) -> Gallery:

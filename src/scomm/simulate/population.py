@@ -66,7 +66,7 @@ class CountySpec:
     immigration_only_identities: int = 1800
     overlap_fraction: float = 0.06
     """Share of the criminal file who also have immigration encounters (foreign-born with records)."""
-    bookings: int = 1500
+    bookings: int = 1000
     repeat_share: float = 0.45
     """Share of bookings of people already in the criminal file."""
     immigration_only_share: float = 0.035

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert
 
 from scomm.biometrics import FingerPosition, Template
+from scomm.pipeline.galleries import Galleries, GalleryName
 from scomm.pipeline.runner import Pipeline
 from scomm.pipeline.status import BookingStatus
 from scomm.pipeline.submission import BookingSubmission, Charge, FingerImpression, Sex, Subject
@@ -36,10 +37,11 @@ ENROLMENT_IMPRESSION = 0
 Progress = Callable[[int], None]
 
 
-def person_fingers(seed: int, person_ids: list[int], impression_seed: int) -> list[dict[FingerPosition, Template]]:
+def person_fingers(seed: int, person_ids: list[int], impression_seed: int,
+                   workers: int = 1) -> list[dict[FingerPosition, Template]]:
     from scomm.synth import tenprint_templates_batch
 
-    return tenprint_templates_batch(seed, person_ids, impression_seed)
+    return tenprint_templates_batch(seed, person_ids, impression_seed, workers=workers)
 
 
 def setup_jurisdictions(store: Store, county: County, policy: Policy,
@@ -55,15 +57,20 @@ def setup_jurisdictions(store: Store, county: County, policy: Policy,
             assign_policy(session, fips, policy, date(2008, 1, 1), actor="demo-setup")
 
 
-def enroll_galleries(store: Store, county: County, progress: Progress | None = None, chunk: int = 500) -> None:
-    """Write both galleries (identities, rap sheets, templates) in bulk."""
+def enroll_galleries(store: Store, county: County, progress: Progress | None = None, chunk: int = 1000,
+                     galleries: Galleries | None = None, workers: int = 1) -> None:
+    """Write both galleries (identities, rap sheets, templates) in bulk.
+
+    With ``galleries``, each committed chunk is also added to the search indexes, so a
+    fresh run need not read the templates back from the store.
+    """
     now = datetime.now(UTC).replace(tzinfo=None)
     spec = county.spec
     plan = [(pid, "criminal") for pid in sorted(county.criminal)] + \
            [(pid, "immigration") for pid in sorted(county.immigration)]
     for i in range(0, len(plan), chunk):
         part = plan[i:i + chunk]
-        fingers = person_fingers(spec.seed, [pid for pid, _ in part], ENROLMENT_IMPRESSION)
+        fingers = person_fingers(spec.seed, [pid for pid, _ in part], ENROLMENT_IMPRESSION, workers)
         identities, events, templates = [], [], []
         for (pid, gallery), fset in zip(part, fingers):
             person = county.people[pid]
@@ -83,6 +90,10 @@ def enroll_galleries(store: Store, county: County, progress: Progress | None = N
             if events:
                 session.execute(insert(CriminalEventRow), events)
             session.execute(insert(GalleryTemplateRow), templates)
+        if galleries is not None:
+            for name in GalleryName:
+                galleries.index(name).enroll_many(
+                    (row["id"], f) for row, f in zip(identities, fingers) if row["gallery"] == name.value)
         if progress:
             progress(len(part))
 

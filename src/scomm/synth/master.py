@@ -90,30 +90,54 @@ def _phases(f: NDArray[np.intp], u: Array, v: Array, flow: Array, charge: NDArra
     pts = np.column_stack([u + 4096.0 * f, v])        # fingers far apart: no edges between them
     k = min(P.PHASE_NEIGHBOURS + 1, n)
     dist, idx = cKDTree(pts).query(pts, k=k)
-    i = np.repeat(np.arange(n), k - 1)
-    j = idx[:, 1:].ravel()
-    ok = (dist[:, 1:].ravel() < P.PHASE_NEIGHBOUR_RADIUS) & (np.cos(flow[i] - flow[j]) > 0.0)
-    i, j = i[ok], j[ok]
-    mu = 0.5 * (u[i] + u[j])
-    mv = 0.5 * (v[i] + v[j])
-
-    def term(a: NDArray[np.intp]) -> Array:
-        du, dv = mu - u[a], mv - v[a]
-        kk = 2 * np.pi / period[a]
-        return kk * (-np.sin(flow[a]) * du + np.cos(flow[a]) * dv) + charge[a] * (np.arctan2(dv, du) - flow[a])
-
-    delta = term(i) - term(j)                          # want phase_j = phase_i + delta
     phase = np.zeros(n)
     bounds = np.searchsorted(f, np.arange(int(f[-1]) + 2)).astype(np.int64)
-    _synchronise(i.astype(np.int64), j.astype(np.int64), np.cos(delta), np.sin(delta),
-                 P.PHASE_ITERATIONS, charge.astype(np.float64), bounds, P.ENDING_SHARE, phase)
+    _synchronise(idx[:, 1:].astype(np.int64), dist[:, 1:], u, v, flow, charge.astype(np.float64), period,
+                 P.PHASE_NEIGHBOUR_RADIUS, P.PHASE_ITERATIONS, bounds, P.ENDING_SHARE, phase)
     return phase
 
 
 @numba.njit(cache=True, nogil=True)
-def _synchronise(i: NDArray[np.int64], j: NDArray[np.int64], dc: Array, ds: Array, iterations: int,
-                 charge: Array, bounds: NDArray[np.int64], ending_share: float,
-                 phase: Array) -> None:  # pragma: no cover - compiled
+def _edge_delta(a: int, b: int, u: Array, v: Array, flow: Array, charge: Array,
+                period: Array) -> float:  # pragma: no cover - compiled
+    """Phase_b - phase_a that makes minutiae a and b meet in step at their midpoint."""
+    mu = 0.5 * (u[a] + u[b])
+    mv = 0.5 * (v[a] + v[b])
+    return (_seen_from(a, mu, mv, u, v, flow, charge, period)
+            - _seen_from(b, mu, mv, u, v, flow, charge, period))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _seen_from(q: int, mu: float, mv: float, u: Array, v: Array, flow: Array, charge: Array,
+               period: Array) -> float:  # pragma: no cover - compiled
+    du = mu - u[q]
+    dv = mv - v[q]
+    lin = 2 * np.pi / period[q] * (-np.sin(flow[q]) * du + np.cos(flow[q]) * dv)
+    return lin + charge[q] * (np.arctan2(dv, du) - flow[q])
+
+
+@numba.njit(cache=True, nogil=True)
+def _synchronise(nbr: NDArray[np.int64], dist: Array, u: Array, v: Array, flow: Array, charge: Array,
+                 period: Array, radius: float, iterations: int, bounds: NDArray[np.int64],
+                 ending_share: float, phase: Array) -> None:  # pragma: no cover - compiled
+    ne = 0
+    i = np.empty(nbr.size, np.int64)
+    j = np.empty(nbr.size, np.int64)
+    dc = np.empty(nbr.size)
+    ds = np.empty(nbr.size)
+    for a in range(nbr.shape[0]):
+        for c in range(nbr.shape[1]):
+            b = nbr[a, c]
+            if dist[a, c] >= radius or np.cos(flow[a] - flow[b]) <= 0.0:
+                continue
+            d = _edge_delta(a, b, u, v, flow, charge, period)
+            i[ne] = a
+            j[ne] = b
+            dc[ne] = np.cos(d)
+            ds[ne] = np.sin(d)
+            ne += 1
+    i = i[:ne]
+    j = j[:ne]
     n = phase.shape[0]
     zr = np.ones(n)
     zi = np.zeros(n)

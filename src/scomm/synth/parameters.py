@@ -84,23 +84,23 @@ ENDING_SHARE = 0.58
 DEFAULT_SIZE = (400, 400)
 # Placement: rotation sd (radians) and translation sd (px), plain vs rolled. Livescan plain
 # captures rotate by up to about +-20 degrees; rolled prints are guided by the operator.
-PLAIN_ROTATION_SD = math.radians(11.0)
+PLAIN_ROTATION_SD = math.radians(9.5)
 ROLLED_ROTATION_SD = math.radians(4.0)
 ROTATION_LIMIT = math.radians(25.0)
 PLAIN_TRANSLATION_SD = 18.0
 ROLLED_TRANSLATION_SD = 8.0
-# Contact area: plain impressions touch 50-78% of the finger's half-axes around the pad
+# Contact area: plain impressions touch 52-79% of the finger's half-axes around the pad
 # (centred near the core); rolled ones nail to nail.
-PLAIN_CONTACT_SCALE = (0.50, 0.78)
-PLAIN_CONTACT_CENTRE_SD = 30.0
+PLAIN_CONTACT_SCALE = (0.52, 0.79)
+PLAIN_CONTACT_CENTRE_SD = 26.0
 ROLLED_CONTACT_SCALE = (0.92, 1.02)
 # Plastic distortion (Cappelli, Maio & Maltoni, "Modelling plastic distortion in
 # fingerprint images", ICAPR 2001): an undistorted close-contact core, a transition band,
 # and an outer region displaced rigidly. Sizes relative to the contact ellipse.
 DISTORTION_CORE_SCALE = 0.35
 DISTORTION_BAND = 0.45
-DISTORTION_ROTATION_SD = math.radians(4.0)
-DISTORTION_SHIFT_SD = 6.0
+DISTORTION_ROTATION_SD = math.radians(3.5)
+DISTORTION_SHIFT_SD = 5.5
 # Skin condition: 0 = very dry, 1 = very wet, drawn from Beta(2, 2).
 SKIN_BETA = (2.0, 2.0)
 
@@ -119,9 +119,12 @@ TYPE_FLIP_RATE = 0.08                       # ending <-> bifurcation confusions
 FRAME_MARGIN = 6.0                          # minutiae this close to the frame are dropped
 
 # --- ridge rendering (image fidelity) -----------------------------------------
-MASTER_CANVAS = (480, 560)                  # width, height of a master image (px)
-GABOR_ORIENTATIONS = 16                     # orientation bins of the filter bank
+# The filter bank holds 2 x GABOR_ORIENTATIONS orientations (5.6 degree steps, finer than
+# the few degrees a ridge turns over the filter) and 10 periods across RIDGE_PERIOD_LIMITS.
+GABOR_ORIENTATIONS = 16
 GABOR_SIGMA = 3.6                           # Gaussian envelope sd (px): about 0.4 period
+# Growth iterations: seeds every ~30 px fill the finger in a few; 12 also let the
+# ridges settle (measured: more free iterations let seeded minutiae drift and vanish).
 GABOR_ITERATIONS = 12
 SEED_RADIUS = 1.6                           # painted minutia radius, in ridge periods
 MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7 MB each)
@@ -129,8 +132,14 @@ MASTER_CACHE_SIZE = 200                     # grown masters kept in memory (~0.7
 # neighbours per minutia, the farthest neighbour considered (about 5 ridges), iterations.
 PHASE_NEIGHBOURS = 6
 PHASE_NEIGHBOUR_RADIUS = 48.0
-PHASE_ITERATIONS = 40
+PHASE_ITERATIONS = 20
 # Flexion creases and scars crossing the ridges (white lines in prints): about one per
 # fingertip on average, mostly below the core (scomm's choice, from looking at NIST SD4).
 CREASES_PER_FINGER = 1.2
 CREASE_VARIANT = 99                         # random-stream variant reserved for creases
+# Reading minutiae back from grown ridges (fidelity.image_matched_person): stay this far
+# inside the finger, drop minutiae closer than this to another (thinning spurs and
+# holes), probe the ridge field this far along the flow to orient each minutia.
+RIDGE_MINUTIA_MARGIN = 8
+RIDGE_MINUTIA_MIN_GAP = 4.0
+RIDGE_MINUTIA_PROBE = 5.0

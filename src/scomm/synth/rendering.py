@@ -21,7 +21,7 @@ from scomm.biometrics.template import FingerPosition, ImpressionType
 from scomm.synth import parameters as P
 from scomm.synth.errors import SynthesisError
 from scomm.synth.impression import ImpressionParams, is_rolled
-from scomm.synth.master import Master
+from scomm.synth.master import Master, make_masters
 from scomm.synth.person import Person
 from scomm.synth.ridges import master_ridges
 from scomm.synth.seeds import Stream, rng
@@ -41,7 +41,11 @@ def master_image(person: Person, position: FingerPosition) -> F32:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-    ridges = master_ridges(person.master(position))
+    # Grow from the canonical master of this seed and person, whatever minutiae the given
+    # Person carries (image_matched_person replaces them with those read from these ridges).
+    canonical = make_masters(person.seed, person.person_id, [FingerPosition(int(position))],
+                             person.spec.dominant)[0]
+    ridges = master_ridges(canonical)
     with _CACHE_LOCK:
         _CACHE[key] = ridges
         while len(_CACHE) > P.MASTER_CACHE_SIZE:

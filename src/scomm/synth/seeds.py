@@ -20,7 +20,6 @@ class Stream(IntEnum):
     PERSON = 1
     MASTER = 2
     IMPRESSION = 3
-    RIDGES = 5
     TEXTURE = 6
 
 
