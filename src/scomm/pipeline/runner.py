@@ -158,7 +158,7 @@ class Pipeline:
             if f.template is not None:
                 out[FingerPosition(f.position)] = f.template
                 continue
-            from scomm.biometrics import extract  # type: ignore[attr-defined]
+            from scomm.biometrics import extract
 
             assert f.image is not None
             try:

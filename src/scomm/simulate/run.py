@@ -93,7 +93,7 @@ def enroll_galleries(store: Store, county: County, progress: Progress | None = N
         if galleries is not None:
             for name in GalleryName:
                 galleries.index(name).enroll_many(
-                    (row["id"], f) for row, f in zip(identities, fingers) if row["gallery"] == name.value)
+                    (str(row["id"]), f) for row, f in zip(identities, fingers) if row["gallery"] == name.value)
         if progress:
             progress(len(part))
 
