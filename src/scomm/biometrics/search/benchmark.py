@@ -64,7 +64,7 @@ def _noop(stage: str, done: int, total: int) -> None:
 def synthetic_tenprints(ids: Sequence[int], impression: int) -> list[Tenprint]:
     from scomm.synth import tenprint_templates_batch
 
-    return list(tenprint_templates_batch(SYNTH_SEED, list(ids), impression))
+    return list(tenprint_templates_batch(SYNTH_SEED, list(ids), impression, workers=2))
 
 
 def build_gallery(identities: int, directory: Path | None, config: SearchConfig,
