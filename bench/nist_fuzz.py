@@ -28,10 +28,28 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 SAMPLE = Path("../shared/data/nist-eft/nist-type-14-tpcard.eft")
 PER_INPUT_TIMEOUT_S = 10
+
+
+
+def print_outcomes(title: str, outcomes: Mapping[str, int], inputs: int, slowest: float, wall: float) -> None:
+    """The outcome table every random-mutation engine prints."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("outcome")
+    table.add_column("inputs", justify="right")
+    for k, v in sorted(outcomes.items()):
+        table.add_row(k, str(v))
+    table.add_row("[bold]total[/]", str(inputs))
+    table.add_row("slowest input (s)", f"{slowest:.3f}")
+    table.add_row("wall time (s)", f"{wall:.1f}")
+    Console().print(table)
 
 
 def seeds() -> list[bytes]:
@@ -119,9 +137,7 @@ def one_input(data: bytes, decode: bool) -> str:
 
 
 def run_random(inputs: int, seed: int, decode: bool) -> None:
-    from rich.console import Console
     from rich.progress import Progress
-    from rich.table import Table
 
     corpus = seeds()
     rng = random.Random(seed)
@@ -153,15 +169,8 @@ def run_random(inputs: int, seed: int, decode: bool) -> None:
             slowest = max(slowest, time.perf_counter() - start)
             progress.advance(task)
     total = time.perf_counter() - t0
-    table = Table(title=f"nist reader fuzz (random mutations, seed {seed}, decode={decode})")
-    table.add_column("outcome")
-    table.add_column("inputs", justify="right")
-    for k, v in sorted(outcomes.items()):
-        table.add_row(k, str(v))
-    table.add_row("[bold]total[/]", str(inputs))
-    table.add_row("slowest input (s)", f"{slowest:.3f}")
-    table.add_row("wall time (s)", f"{total:.1f}")
-    Console().print(table)
+    print_outcomes(f"nist reader fuzz (random mutations, seed {seed}, decode={decode})", outcomes, inputs,
+                   slowest, total)
     for reason, data in crashes[:5]:
         path = Path(tempfile.gettempdir()) / f"nist-fuzz-crash-{abs(hash(data))}.eft"
         path.write_bytes(data)
@@ -171,8 +180,6 @@ def run_random(inputs: int, seed: int, decode: bool) -> None:
 
 def run_wsq(inputs: int, seed: int) -> None:
     """Mutate the card's 14 real WSQ streams directly (header and coded data) and decode."""
-    from rich.console import Console
-    from rich.table import Table
 
     from scomm.errors import TransactionFormatError
     from scomm.nist.images import decode_wsq, finger_image_records
@@ -216,15 +223,7 @@ def run_wsq(inputs: int, seed: int) -> None:
         finally:
             signal.alarm(0)
         slowest = max(slowest, time.perf_counter() - start)
-    table = Table(title=f"WSQ decoder fuzz (seed {seed})")
-    table.add_column("outcome")
-    table.add_column("inputs", justify="right")
-    for k, v in sorted(outcomes.items()):
-        table.add_row(k, str(v))
-    table.add_row("[bold]total[/]", str(inputs))
-    table.add_row("slowest input (s)", f"{slowest:.3f}")
-    table.add_row("wall time (s)", f"{time.perf_counter() - t0:.1f}")
-    Console().print(table)
+    print_outcomes(f"WSQ decoder fuzz (seed {seed})", outcomes, inputs, slowest, time.perf_counter() - t0)
     sys.exit(1 if any(k.startswith(("CRASH", "HANG")) for k in outcomes) else 0)
 
 
