@@ -110,3 +110,10 @@ SLAP_MIN_TIP_PX = 150 * 150  # smallest fingertip area kept (~7.5 x 7.5 mm at 50
 # horizontal extents overlap by this fraction of the narrower one.
 SLAP_SAME_COLUMN = 0.4
 SLAP_MARGIN_PX = 16  # margin kept around each fingertip crop (two ridge periods).
+
+# --- sequence check (rolled prints against the plain impressions of the same card) ----------
+# A re-assignment of rolled prints to plain fingers is reported only when it beats
+# the card's own order by this much summed similarity: on the NIST card the own
+# order wins everywhere but one poor print, and genuine rolled/plain scores there
+# are 0.08-0.31 against impostors up to 0.17 (bench/fvc_nist_card.py).
+SEQUENCE_MARGIN = 0.1
