@@ -251,7 +251,7 @@ class Gallery:
             if self.config.backend == "gpu":
                 from scomm.biometrics.search.first_stage_torch import TorchFirstStage
 
-                self._first_stage = TorchFirstStage()
+                self._first_stage = TorchFirstStage(self.config.device)
             else:
                 self._first_stage = NumpyFirstStage(self.config.cache_float32)
         return self._first_stage
