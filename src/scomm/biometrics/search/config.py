@@ -50,6 +50,13 @@ class SearchConfig:
             return self.candidates
         return P.FIRST_STAGE_CANDIDATES if self.matcher == "descriptor" else P.FIRST_STAGE_CANDIDATES_MCC
 
+    def matcher_for(self, probe_fingers: int) -> str:
+        """The second stage a probe of ``probe_fingers`` fingers gets: the configured one,
+        except that probes too small for the descriptor matcher get MCC."""
+        if self.matcher == "descriptor" and probe_fingers < P.DESCRIPTOR_MIN_FINGERS:
+            return "mcc"
+        return self.matcher
+
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
