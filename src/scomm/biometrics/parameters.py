@@ -48,6 +48,16 @@ MAX_PERIOD_PX = 15.0
 # FVC2002 DB2 and SFinGe DB4 prints measure 0.81-0.95, noise 0.11, smooth shading 0.46.
 MIN_RIDGE_BAND_SHARE = 0.6
 DEFAULT_PERIOD_PX = 9.0  # typical adult ridge period at 500 ppi (Maltoni et al.).
+# Local period map (orientation.local_period): energies averaged over this
+# Gaussian, px (about two ridge periods: enough ridges for a stable ratio) ...
+PERIOD_SIGMA = 16.0
+PERIOD_MEAN_SIGMA = 8.0  # ... after removing the local mean at this scale (flat response above 1/15 px⁻¹).
+PERIOD_ANCHOR = 1  # 1: scale the local map to the spectral period's level (see local_period).
+# Gabor bank periods are spaced by this ratio between the map's extremes; each
+# pixel blends the two nearest (log-linear). 1.2 is well inside the filter's
+# relative bandwidth (σ_f / f = 1 / (2π·GABOR_SIGMA_FACTOR) ≈ 0.32).
+PERIOD_LEVEL_RATIO = 1.2
+LOCAL_PERIOD = 1  # 0: one period per impression (the spectral peak), as before.
 
 # --- enhancement -----------------------------------------------------------------
 GABOR_ORIENTATIONS = 16  # angular steps of the filter bank (11.25 degrees).
@@ -60,6 +70,8 @@ SPUR_PX = 8  # an ending whose ridge meets another minutia within this many px i
 BORDER_MARGIN_PX = 10  # minutiae closer than this to the mask border are dropped (10 measured better than 14 and 20).
 SPURIOUS_DISTANCE_PX = 8.0  # two minutiae closer than this are a break/spur/bridge.
 MIN_RELIABILITY = 0.0  # drop less reliable minutiae; 0.2 measured no better (better on FVC, worse on SFinGe).
+CLARITY_WINDOW_PX = 17  # ridge clarity is averaged over about two ridge periods.
+MIN_CLARITY = 0.0  # drop minutiae whose ridge clarity (relative to the print's median) is below this.
 MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
 
 # --- quality ------------------------------------------------------------------------
