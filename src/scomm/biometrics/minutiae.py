@@ -152,7 +152,10 @@ def detect_minutiae(
     rel = coherence[y, x] * np.clip(border[y, x] / (3.0 * P.BORDER_MARGIN_PX), 0.0, 1.0)
     if clarity is not None:
         rel = rel * np.clip(clarity[y, x], 0.0, 1.0)
-    out = np.column_stack([x.astype(np.float64), y.astype(np.float64), angle, kind, rel])
+    shift = np.where(kind == MinutiaKind.ENDING, P.ENDING_SHIFT_PX, 0.0)
+    fx = np.clip(x - shift * np.cos(angle), 0, mask.shape[1] - 1)
+    fy = np.clip(y + shift * np.sin(angle), 0, mask.shape[0] - 1)
+    out = np.column_stack([fx, fy, angle, kind, rel])
     out = _drop_clusters(out)
     out = out[out[:, 4] >= P.MIN_RELIABILITY]
     if out.shape[0] > P.MAX_MINUTIAE:

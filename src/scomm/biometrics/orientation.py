@@ -31,12 +31,23 @@ def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], 
 
 def _smooth(field: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
     """Gaussian smoothing at ``sigma`` px, done on cell averages and interpolated back."""
+    return _to_pixels(_smooth_cells(field, sigma), field.shape)
+
+
+def _smooth_cells(field: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
+    """Averages over ORIENTATION_CELL-pixel cells, then Gaussian-smoothed at ``sigma`` px on the cell grid."""
     step = P.ORIENTATION_CELL
     h, w = field.shape
     hh, ww = -(-h // step) * step, -(-w // step) * step
     padded = np.pad(field, ((0, hh - h), (0, ww - w)), mode="edge")
     cells = padded.reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
-    cells = ndimage.gaussian_filter(cells, sigma / step, mode="nearest")
+    return np.asarray(ndimage.gaussian_filter(cells, sigma / step, mode="nearest"), dtype=np.float32)
+
+
+def _to_pixels(cells: NDArray[np.float32], shape: tuple[int, ...]) -> NDArray[np.float32]:
+    """Cell grid back to pixels by bilinear interpolation (two small matrix products)."""
+    step = P.ORIENTATION_CELL
+    h, w = shape
     return (_interpolation(h, cells.shape[0], step) @ cells @ _interpolation(w, cells.shape[1], step).T).astype(
         np.float32)
 
@@ -94,12 +105,12 @@ def local_period(image: NDArray[np.float32], mask: NDArray[np.bool_], period: fl
     where the estimate is uncertain.
     """
     smooth = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA)
-    centred = smooth - ndimage.gaussian_filter(image, P.PERIOD_MEAN_SIGMA)
+    centred = smooth - _smooth(image, P.PERIOD_MEAN_SIGMA)
     gx = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(0, 1))
     gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
-    grad = _smooth(gx * gx + gy * gy, P.PERIOD_SIGMA)
-    grey = _smooth(centred * centred, P.PERIOD_SIGMA)
-    local = 2 * np.pi * np.sqrt(grey / np.maximum(grad, 1e-6))
+    grad = _smooth_cells(gx * gx + gy * gy, P.PERIOD_SIGMA)
+    grey = _smooth_cells(centred * centred, P.PERIOD_SIGMA)
+    local = _to_pixels(2 * np.pi * np.sqrt(grey / np.maximum(grad, 1e-6)), image.shape)
     if P.PERIOD_ANCHOR and mask.any():
         local *= period / float(np.median(local[mask]))
     return np.clip(local, P.MIN_PERIOD_PX, P.MAX_PERIOD_PX).astype(np.float32)
