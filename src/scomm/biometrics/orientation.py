@@ -110,7 +110,7 @@ def local_period(image: NDArray[np.float32], mask: NDArray[np.bool_], period: fl
     gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
     grad = _smooth_cells(gx * gx + gy * gy, P.PERIOD_SIGMA)
     grey = _smooth_cells(centred * centred, P.PERIOD_SIGMA)
-    local = _to_pixels(2 * np.pi * np.sqrt(grey / np.maximum(grad, 1e-6)), image.shape)
+    local = _to_pixels((2 * np.pi * np.sqrt(grey / np.maximum(grad, 1e-6))).astype(np.float32), image.shape)
     if P.PERIOD_ANCHOR and mask.any():
         local *= period / float(np.median(local[mask]))
     return np.clip(local, P.MIN_PERIOD_PX, P.MAX_PERIOD_PX).astype(np.float32)
