@@ -26,6 +26,7 @@ IAR = IarData("REMOVABLE ALIEN", "A012345678", "Prior removal order 2009.\nReent
     [
         (CriminalAnswer("TCN1", "MA0130100", True, "ID-000042"), "SRE"),
         (CriminalAnswer("TCN1", "MA0130100", False), "SRE"),
+        (CriminalAnswer("TCN1", "MA0130100", False, recapture=(3, 10)), "SRE"),
         (ImmigrationAnswer("TCN1", "MA0130100", True, "1234567890"), "IDR"),
         (ImmigrationAnswer("TCN1", "MA0130100", True, "1234567890", IAR), "IDRA"),
         (ImmigrationAnswer("TCN1", "MA0130100", False), "IDRN"),
@@ -80,3 +81,13 @@ def test_an_error_is_addressed_to_the_sender_of_a_broken_file(sample_bytes: byte
     back, _ = read_response(write_response(answer, when=WHEN))
     assert back == answer
     assert ErrorAnswer.for_submission(b"junk", caught.value).tcn == ""
+
+
+def test_a_malformed_recapture_line_is_refused_naming_2_060() -> None:
+    txn = read_transaction(write_response(CriminalAnswer("TCN1", "MA0130100", False, recapture=(3,)), when=WHEN))
+    txn.tagged(2)[0].set(60, [["RECAPTURE/3,eleven"]])
+    from scomm.nist.writer import write_transaction
+
+    with pytest.raises(TransactionFormatError) as err:
+        read_response(write_transaction(txn))
+    assert "2.060" in err.value.field

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -150,3 +151,27 @@ def test_duplicate_finger_position_is_refused_by_field(world):
     with pytest.raises(InvalidSubmission) as err:
         world.pipeline().submit(sub)
     assert err.value.field == "fingers[1].position"
+
+
+def test_a_poor_impression_is_searched_and_reported_back_for_recapture(world):
+    """The agency learns which finger to take again; the booking still goes through on all ten."""
+    import dataclasses
+
+    from scomm.biometrics.parameters import RECAPTURE_QUALITY
+    from scomm.pipeline.submission import FingerImpression
+
+    sub = submission("Q-1", 7)
+    poor = [f if int(f.position) != 3 else FingerImpression(
+        f.position, template=dataclasses.replace(f.template, quality=RECAPTURE_QUALITY - 1)) for f in sub.fingers]
+    sub = dataclasses.replace(sub, fingers=tuple(poor))
+    p = world.pipeline()
+    intake = p.submit(sub)
+    assert intake.recapture == (3,)
+    p.advance(intake.booking_id)
+    with world.store.sessions() as session:
+        audit = session.execute(select(AuditRow).where(AuditRow.action == "intake", AuditRow.subject == "booking:Q-1")).scalar_one()
+        assert json.loads(audit.detail)["recapture"] == [3]
+        sre = session.execute(select(MessageRow).where(MessageRow.booking_id == intake.booking_id,
+                                                       MessageRow.kind == "SRE")).scalar_one()
+        assert json.loads(sre.body)["recapture"] == [3]
+    assert p.submit(submission("Q-2", 8)).recapture == ()  # good prints: no advice

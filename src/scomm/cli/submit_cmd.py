@@ -65,7 +65,7 @@ def submit(
         row = session.get(BookingRow, result.booking_id)
         assert row is not None
         answers: list[tuple[str, object]] = [("SRE", CriminalAnswer(row.tcn, row.ori, bool(row.criminal_identified),
-                                                                    row.criminal_identity_id))]
+                                                                    row.criminal_identity_id, result.recapture))]
         if row.immigration_searched:
             iar = None
             if row.immigration_identity_id is not None and row.status_reason is not None:
@@ -78,6 +78,9 @@ def submit(
         path = out / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', result.tcn)}-{kind}.eft"
         path.write_bytes(write_response(answer))  # type: ignore[arg-type]
         console.print(f"{kind:<12} {path}")
+    if result.recapture:
+        console.print(f"[yellow]recapture advised[/] for finger(s) {', '.join(map(str, result.recapture))}: "
+                      "too poor to rely on (searched with less weight)")
     console.print(f"booking {result.tcn}: {status.value}" + ("" if result.created else " (already received)"))
 
 

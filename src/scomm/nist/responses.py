@@ -60,6 +60,8 @@ class CriminalAnswer:
     identified: bool
     identity_id: str | None = None
     """The matched identity's number (2.014 FBI/UCN field) when identified."""
+    recapture: tuple[int, ...] = ()
+    """Finger positions too poor to rely on, advised for recapture (2.060 MSG ``RECAPTURE/2,5``)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ def response_transaction(
         t2.set(59, SRF_IDENT if answer.identified else SRF_NON_IDENT)
         if answer.identified and answer.identity_id:
             t2.set(14, _clean(answer.identity_id))
+        if answer.recapture:
+            t2.set(60, [["RECAPTURE/" + ",".join(str(int(p)) for p in answer.recapture)]])
     elif isinstance(answer, ImmigrationAnswer):
         sender = IDENT_ORI
         if not answer.matched:
@@ -205,7 +209,7 @@ def read_response(data: bytes) -> tuple[Answer, date]:
         srf = t2.text(59)
         if srf not in (SRF_IDENT, SRF_NON_IDENT):
             raise TransactionFormatError(t2.where(59), f"must be I or N (got {srf!r})")
-        answer = CriminalAnswer(tcn, ori, srf == SRF_IDENT, t2.text(14))
+        answer = CriminalAnswer(tcn, ori, srf == SRF_IDENT, t2.text(14), _recapture(t2))
     elif tot in (TOT_IDR, TOT_IDR_IAR, TOT_IDR_NO_MATCH):
         fin = None
         mnu = t2.text(17)
@@ -222,6 +226,20 @@ def read_response(data: bytes) -> tuple[Answer, date]:
     else:
         raise TransactionFormatError(t1.where(4), f"TOT {tot!r} is not a response scomm writes")
     return answer, day
+
+
+def _recapture(t2: TaggedRecord) -> tuple[int, ...]:
+    for sub in t2.items(60) or []:
+        key, sep, value = sub[0].partition("/")
+        if key == "RECAPTURE" and sep:
+            try:
+                fingers = tuple(int(v) for v in value.split(","))
+            except ValueError:
+                raise TransactionFormatError(t2.where(60), f"RECAPTURE must list finger positions (got {value[:20]!r})") from None
+            if not all(1 <= f <= 10 for f in fingers):
+                raise TransactionFormatError(t2.where(60), f"RECAPTURE finger positions must be 1-10 (got {value[:20]!r})")
+            return fingers
+    return ()
 
 
 def _iar(t2: TaggedRecord) -> IarData:

@@ -59,6 +59,15 @@ class IntakeResult:
     booking_id: int
     tcn: str
     created: bool
+    recapture: tuple[int, ...] = ()
+    """Finger positions whose impression is too poor to rely on: the agency should take them again."""
+
+
+def recapture_advised(templates: Mapping[FingerPosition, Template]) -> tuple[int, ...]:
+    """Fingers whose quality is under ``RECAPTURE_QUALITY`` (they are still searched, with less weight)."""
+    from scomm.biometrics.parameters import RECAPTURE_QUALITY
+
+    return tuple(sorted(int(p) for p, t in templates.items() if t.quality < RECAPTURE_QUALITY))
 
 
 def submission_digest(sub: BookingSubmission) -> str:
@@ -116,6 +125,7 @@ class Pipeline:
             if session.get(AgencyRow, sub.ori) is None:
                 raise InvalidSubmission("ori", f"agency {sub.ori} is not registered with any jurisdiction")
         templates = self._templates_of(sub)
+        recapture = recapture_advised(templates)
         now = self.clock()
         try:
             with self.store.transaction() as session:
@@ -136,13 +146,13 @@ class Pipeline:
                     session.add(BookingPrintRow(booking_id=row.id, position=int(pos), data=t.to_bytes()))
                 append_audit(session, actor=sub.ori, action="intake", subject=f"booking:{sub.tcn}",
                              detail={"fingers": sorted(int(p) for p in templates), "charges": len(sub.charges),
-                                     "digest": digest}, at=now)
+                                     "digest": digest, "recapture": list(recapture)}, at=now)
                 booking_id = row.id
         except IntegrityError:
             with self.store.sessions() as session:
                 existing = session.execute(select(BookingRow).where(BookingRow.tcn == sub.tcn)).scalar_one()
                 return self._resubmission(existing, digest)
-        return IntakeResult(booking_id, sub.tcn, True)
+        return IntakeResult(booking_id, sub.tcn, True, recapture)
 
     @staticmethod
     def _resubmission(existing: BookingRow, digest: str) -> IntakeResult:
@@ -252,7 +262,8 @@ class Pipeline:
                                              ncic_code=ch.ncic_code, tcn=row.tcn))
             row.criminal_identity_id, row.criminal_identified, row.criminal_score = identity_id, result.hit, score
             self._message(session, booking_id, MessageKind.SRE, CJIS, row.ori,
-                          {"tcn": row.tcn, "identified": result.hit, "identity": identity_id})
+                          {"tcn": row.tcn, "identified": result.hit, "identity": identity_id,
+                           "recapture": list(recapture_advised(probe))})
             append_audit(session, actor=self.actor, action="search", subject=f"booking:{row.tcn}",
                          detail={"gallery": "criminal", "hit": result.hit, "threshold": result.threshold,
                                  "candidates": [c.identity_id for c in result.candidates],
