@@ -79,6 +79,10 @@ CYLINDER_VALID_DISTANCE = 45.0  # a cell is valid when a minutia lies this close
 CYLINDER_MIN_VALID_CELLS = 0.6  # fraction of cells a cylinder must have valid (MCC: 0.75).
 CYLINDER_MIN_NEIGHBOURS = 2  # MCC's minM.
 CYLINDER_MIN_COMMON = 0.5  # fraction of cells two cylinders must share to be compared (MCC: 0.6).
+# Cylinder values (sigmoid outputs in [0, 1]) are stored as integers 0..CYLINDER_LEVELS: 7 bits is
+# the most an unsigned-by-signed byte product (x86 VNNI) takes exactly, and ranks local pairs like
+# float32 does (MCC's own fast variant goes further, to 1 bit; measured worse here, bench/matcher_speed.py).
+CYLINDER_LEVELS = 127
 
 # --- comparison: global consolidation ---------------------------------------------------
 # Largest rotation between two impressions of a finger: prints are captured
