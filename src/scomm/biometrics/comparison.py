@@ -497,6 +497,15 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         else:
             seg[a, 0], seg[a, 1] = max(int(np.floor(lo)) - 1, 0), min(int(np.floor(hi)) + 2, n_ab)
             seg[a, 2], seg[a, 3] = 0, 0
+    longest = 0
+    for k in range(n_refs):
+        longest = max(longest, offsets[k + 1] - offsets[k])
+    cand = np.empty(longest, np.int64)
+    t_dot = np.empty(longest, np.int64)
+    t_e1 = np.empty(longest, np.int64)
+    t_e2 = np.empty(longest, np.int64)
+    keep = np.empty(longest, np.bool_)
+    vals = np.empty(longest, np.float32)
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
@@ -511,32 +520,40 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         for a in range(n_p):
             if not pu[a]:
                 continue
+            # gather this minutia's candidates (its direction window) and their byte products, then
+            # the similarities in one vectorisable pass: no data-dependent branch per pair
+            n = 0
             for g in range(2):
                 for j in range(a_start[k, seg[a, 2 * g]], a_start[k, seg[a, 2 * g + 1]]):
                     b = a_order[s0 + j]
                     c = s0 + b
-                    if not ru[c]:
-                        continue
+                    cand[n] = b
+                    t_dot[n], t_e1[n], t_e2[n] = _local_terms(p_terms, a, r_terms, c)
                     # cos of the direction difference, against cos of the largest rotation
-                    if pcos[a] * rcos[c] + psin[a] * rsin[c] < cos_max:
-                        continue
-                    if _popcount(p_bits[a] & r_bits[c]) < min_common:
-                        continue
-                    dot, e1, e2 = _local_terms(p_terms, a, r_terms, c)
-                    if e1 + e2 == 0:
-                        continue
-                    v = np.float32(1.0 - np.sqrt(float(e1 + e2 - 2 * dot)) / (np.sqrt(float(e1)) + np.sqrt(float(e2))))
-                    sim[a, b] = v
-                    idx = a * n_r + b
-                    if v < top_v[kh - 1] or (v == top_v[kh - 1] and idx > top_i[kh - 1]):
-                        continue
-                    pos = kh - 1
-                    while pos > 0 and (top_v[pos - 1] < v or (top_v[pos - 1] == v and top_i[pos - 1] > idx)):
-                        top_v[pos] = top_v[pos - 1]
-                        top_i[pos] = top_i[pos - 1]
-                        pos -= 1
-                    top_v[pos] = v
-                    top_i[pos] = idx
+                    keep[n] = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
+                               & (_popcount(p_bits[a] & r_bits[c]) >= min_common))
+                    n += 1
+            for m in range(n):
+                e = np.float32(t_e1[m] + t_e2[m])
+                den = np.sqrt(np.float32(t_e1[m])) + np.sqrt(np.float32(t_e2[m]))
+                v = np.float32(1.0) - np.sqrt(e - np.float32(2 * t_dot[m])) / den
+                vals[m] = v if keep[m] and den > 0 else np.float32(0.0)
+            for m in range(n):
+                v = vals[m]
+                b = cand[m]
+                sim[a, b] = v
+                if v <= 0 or v < top_v[kh - 1]:
+                    continue
+                idx = a * n_r + b
+                if v == top_v[kh - 1] and idx > top_i[kh - 1]:
+                    continue
+                pos = kh - 1
+                while pos > 0 and (top_v[pos - 1] < v or (top_v[pos - 1] == v and top_i[pos - 1] > idx)):
+                    top_v[pos] = top_v[pos - 1]
+                    top_i[pos] = top_i[pos - 1]
+                    pos -= 1
+                top_v[pos] = v
+                top_i[pos] = idx
         out[k] = _consolidate(sim, top_v, top_i, px, py, pa, rx[s0:s1], ry[s0:s1], ra[s0:s1],
                               order[s0:s1], ys[s0:s1], y_start[k], y0[k], y_scale[k],
                               tol0, slope, tol_angle, overlap_d, min_overlap, base)
