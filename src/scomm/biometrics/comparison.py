@@ -306,25 +306,30 @@ _local_terms = _local_terms_vnni if HAS_VNNI else _local_terms_plain
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pa: NDArray[np.float32], rx: NDArray[np.float32], ry: NDArray[np.float32],
-                ra: NDArray[np.float32], order: NDArray[np.int32], ys: NDArray[np.float32],
+                pa: NDArray[np.float32], ref: NDArray[np.float32], order: NDArray[np.int32],
                 y_start: NDArray[np.int32], y0: float, y_scale: float,
                 ax: float, ay: float, bx: float, by: float, rot: float,
-                tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
+                tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                 taken: NDArray[np.uint8], near_r: NDArray[np.uint8]) -> tuple[float, int]:
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
-    Only reference minutiae within ``overlap_d`` of a mapped probe minutia
-    matter: ``order`` lists the reference's minutiae by increasing y (``ys``
-    their y) and ``y_start`` indexes it by y bucket, so each probe minutia reads
-    one band of it. The band is scanned without data-dependent branches (they
-    mispredict); among equally weighted candidates the lowest index wins, as in
-    a plain scan. ``taken``/``near_r`` are scratch of the reference's length.
+    The reference is in y order: ``ref`` rows are x, y, cos and sin of the
+    direction of its minutiae sorted by y, ``order`` their original indices,
+    ``y_start`` indexes them by y bucket, and ``sim``'s columns and
+    ``pair_r`` use the sorted positions. Only reference minutiae within
+    ``overlap_d`` of a mapped probe minutia matter, so each probe minutia reads
+    one band, scanned without data-dependent branches (they mispredict); among
+    equally weighted candidates the lowest original index wins, as in a plain
+    scan. ``taken``/``near_r`` are scratch of the reference's length.
     """
     n_p = px.shape[0]
-    n_r = rx.shape[0]
+    n_r = ref.shape[1]
+    rx = ref[0]
+    ry = ref[1]
+    rc = ref[2]
+    rs = ref[3]
     n_buckets = y_start.shape[0] - 1
     c = np.cos(rot)
     s = np.sin(rot)
@@ -343,34 +348,37 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         lim = ty - overlap_d
         t = min(max(int(np.floor((lim - y0) * y_scale)) - 1, 0), n_buckets)  # one bucket early: rounding
         q = y_start[t]
-        while q < n_r and ys[q] < lim:
+        while q < n_r and ry[q] < lim:
             q += 1
         lim = ty + overlap_d
-        if q >= n_r or ys[q] > lim:
+        if q >= n_r or ry[q] > lim:
             continue
         tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
         tol2 = tol * tol
         ta = pa[a] + rot
+        ct = np.cos(ta)
+        st = np.sin(ta)
         bj = -1
+        bo = n_r
         bs = 0.0
         close = 0
-        while q < n_r and ys[q] <= lim:
-            b = order[q]
-            q += 1
-            ddx = tx - rx[b]
-            ddy = ty - ry[b]
+        while q < n_r and ry[q] <= lim:
+            ddx = tx - rx[q]
+            ddy = ty - ry[q]
             d2 = ddx * ddx + ddy * ddy
             near = np.uint8(d2 <= od2)
             close |= near
-            near_r[b] |= near
-            dang = ta - ra[b]
-            dang = dang - 2 * np.pi * np.floor((dang + np.pi) / (2 * np.pi))
+            near_r[q] |= near
             # a geometric pair counts even with a weak local similarity
-            w = base + (1.0 - base) * sim[a, b]
-            ok = near & np.uint8(d2 <= tol2) & (1 - taken[b]) & np.uint8(abs(dang) <= tol_angle)
-            better = ok & (np.uint8(w > bs) | (np.uint8(w == bs) & np.uint8(b < bj)))
+            w = base + (1.0 - base) * sim[a, q]
+            o = order[q]
+            ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
+                  & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
+            better = ok & (np.uint8(w > bs) | (np.uint8(w == bs) & np.uint8(o < bo)))
             bs = w if better else bs
-            bj = b if better else bj
+            bj = q if better else bj
+            bo = o if better else bo
+            q += 1
         if close:
             n_near_p += 1
         if bj >= 0:
@@ -380,8 +388,8 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
             pair_r[n_pairs] = bj
             n_pairs += 1
     n_near_r = 0
-    for b in range(n_r):
-        n_near_r += near_r[b]
+    for q in range(n_r):
+        n_near_r += near_r[q]
     norm2 = max(float(n_near_p), min_overlap) * max(float(n_near_r), min_overlap)
     return total * total / norm2 * min(1.0, total / min_overlap), n_pairs
 
@@ -389,12 +397,18 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 @njit(cache=True, fastmath=True)
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
-                 rx: NDArray[np.float32], ry: NDArray[np.float32], ra: NDArray[np.float32],
-                 order: NDArray[np.int32], ys: NDArray[np.float32], y_start: NDArray[np.int32], y0: float,
-                 y_scale: float, tol0: float, slope: float, tol_angle: float, overlap_d: float,
+                 ref: NDArray[np.float32], ra: NDArray[np.float32], order: NDArray[np.int32],
+                 position: NDArray[np.int32], y_start: NDArray[np.int32], y0: float,
+                 y_scale: float, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float) -> float:
-    """Best alignment score, trying the local pairs ``top_i`` (best first) as anchors."""
+    """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
+
+    ``ra`` is the reference's directions and ``position`` each minutia's place
+    in the y order (see :func:`_pair_under` for the rest).
+    """
     n_p, n_r = sim.shape
+    rx = ref[0]
+    ry = ref[1]
     best = 0.0
     best_n = 0
     pair_p = np.empty(n_p, np.int64)
@@ -411,11 +425,12 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
             break
         i = top_i[h] // n_r
         j = top_i[h] % n_r
-        if covered[i, j]:
+        qj = position[j]
+        if covered[i, qj]:
             continue
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pa, rx, ry, ra, order, ys, y_start, y0, y_scale, px[i], py[i],
-                               rx[j], ry[j], rot, tol0, slope, tol_angle, overlap_d, min_overlap, base,
+        score, n = _pair_under(sim, px, py, pa, ref, order, y_start, y0, y_scale, px[i], py[i],
+                               rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
                                pair_p, pair_r, taken, near_r)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
@@ -453,8 +468,8 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pa, rx, ry, ra, order, ys, y_start, y0, y_scale, mpx, mpy, mrx, mry,
-                           rot2, tol0, slope, tol_angle, overlap_d, min_overlap, base, pair_p, pair_r,
+    score, n = _pair_under(sim, px, py, pa, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
+                           rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
 
@@ -464,7 +479,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                    r_terms: NDArray[np.int8], r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
                    ry: NDArray[np.float32], ra: NDArray[np.float32], rcos: NDArray[np.float32],
-                   rsin: NDArray[np.float32], order: NDArray[np.int32], ys: NDArray[np.float32],
+                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], order: NDArray[np.int32],
+                   position: NDArray[np.int32],
                    y_start: NDArray[np.int32], y0: NDArray[np.float32], y_scale: NDArray[np.float32],
                    a_order: NDArray[np.int32], a_start: NDArray[np.int32],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
@@ -477,6 +493,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     p_terms = _terms(p_cyl, p_bits, N_CELLS, P.CYLINDER_DIRECTIONS)
     out = np.zeros(n_refs, np.float32)
     cos_max = np.float32(np.cos(max_rotation))
+    cos_tol = np.cos(tol_angle)
     pcos = np.cos(pa)
     psin = np.sin(pa)
     # each probe minutia's reference directions within the largest rotation: one or two
@@ -541,7 +558,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
-                sim[a, b] = v
+                sim[a, position[s0 + b]] = v
                 if v <= 0 or v < top_v[kh - 1]:
                     continue
                 idx = a * n_r + b
@@ -554,9 +571,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v, top_i, px, py, pa, rx[s0:s1], ry[s0:s1], ra[s0:s1],
-                              order[s0:s1], ys[s0:s1], y_start[k], y0[k], y_scale[k],
-                              tol0, slope, tol_angle, overlap_d, min_overlap, base)
+        out[k] = _consolidate(sim, top_v, top_i, px, py, pa, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
+                              position[s0:s1], y_start[k], y0[k], y_scale[k], tol0, slope, cos_tol, overlap_d,
+                              min_overlap, base)
     return out
 
 
@@ -569,8 +586,10 @@ class PreparedBatch:
     references' comparison terms (:func:`_terms`) as int8, the signed operand
     of the byte products; ``cos``/``sin`` are of ``angle``.
     Search orders, rows 0-based within each reference: ``order`` by increasing
-    y (``y_sorted`` those y; ``y_start[k, t]`` the first at or above bucket t of
-    ``Y_BUCKETS`` spanning the reference, bucket = (y - y0[k]) * y_scale[k]), and
+    y (``position`` its inverse; ``ref_sorted`` (4, n) the x, y, cos and sin of
+    the direction of the rows in that order; ``y_start[k, t]`` the first at or
+    above bucket t of ``Y_BUCKETS`` spanning the reference, bucket =
+    (y - y0[k]) * y_scale[k]), and
     ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
     of ``ANGLE_BUCKETS`` over [0, 2π)).
     """
@@ -585,7 +604,8 @@ class PreparedBatch:
     terms: NDArray[np.int8]
     valid: NDArray[np.uint64]
     order: NDArray[np.int32]
-    y_sorted: NDArray[np.float32]
+    position: NDArray[np.int32]
+    ref_sorted: NDArray[np.float32]
     y_start: NDArray[np.int32]
     y0: NDArray[np.float32]
     y_scale: NDArray[np.float32]
@@ -635,11 +655,17 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     y_scale = (Y_BUCKETS / np.maximum(y1 - y0, 1.0)).astype(np.float32)
     y_key = np.clip((y - y0[owner]).astype(np.float64) * y_scale[owner], 0, Y_BUCKETS)
     order, y_start = _bucket_index(owner, y_key, n_refs, offsets, Y_BUCKETS)
+    rows = order + offsets[owner]  # sorted position -> batch row (references stay contiguous)
+    position = np.empty_like(order)
+    position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
+    x = cat("x", None, np.float32)
+    ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
+                                      np.float32)
     a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0, ANGLE_BUCKETS)
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
     return PreparedBatch(
-        offsets, cat("x", None, np.float32), y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
-        terms.view(np.int8), valid, order, np.ascontiguousarray(y[order + offsets[owner]]), y_start,
+        offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
+        terms.view(np.int8), valid, order, position, ref_sorted, y_start,
         y0, y_scale, a_order, a_start,
     )
 
@@ -656,7 +682,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
         return np.zeros(len(batch), np.float32)
     return _compare_batch(probe.cylinders, probe.valid, probe.usable, probe.x, probe.y, probe.angle,
                           batch.terms, batch.valid, batch.usable,
-                          batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.order, batch.y_sorted,
+                          batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.order, batch.position,
                           batch.y_start, batch.y0, batch.y_scale, batch.a_order, batch.a_start,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
