@@ -58,9 +58,8 @@ def _cell_index() -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 _CELL_COL, _CELL_ROW = _cell_index()
 N_CELLS = int(_CELL_COL.shape[0])
 _BIN_CENTRES = (-np.pi + (np.arange(P.CYLINDER_DIRECTIONS) + 0.5) * 2 * np.pi / P.CYLINDER_DIRECTIONS)
-# The cell-validity bitmask of a cylinder is one uint64, and per-cell sums are padded to 64.
+# The cell-validity bitmask of a cylinder is one uint64.
 assert N_CELLS <= 64
-_CELL_PAD = 64
 # Bytes of a quantised cylinder: cells x directions, padded with zeros to whole 64-byte vectors.
 ROW_BYTES = -(-N_CELLS * P.CYLINDER_DIRECTIONS // 64) * 64
 
@@ -224,7 +223,7 @@ def _terms(cyl: NDArray[np.uint8], bits: NDArray[np.uint64], nc: int, nd: int) -
         for c in range(nc):
             if (bits[m] >> np.uint64(c)) & np.uint64(1):
                 out[m, _MASK_CHUNK * 64 + c] = 1
-                e = 0
+                e = np.int64(0)
                 for k in range(nd):
                     v = np.int64(cyl[m, c * nd + k])
                     e += v * v
@@ -234,12 +233,13 @@ def _terms(cyl: NDArray[np.uint8], bits: NDArray[np.uint64], nc: int, nd: int) -
 
 
 @njit(cache=True, fastmath=True)
-def _local_terms_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.int8], j: int) -> tuple[int, int, int]:
+def _local_terms_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.int8],
+                       j: int) -> tuple[np.int64, np.int64, np.int64]:
     """(dot, probe energy, reference energy) over the cells valid in both, from rows i of a and j of b
     (portable version of :func:`_local_terms_vnni`, same integers)."""
-    out = [0, 0, 0]
+    out = [np.int64(0), np.int64(0), np.int64(0)]
     for pc, rc, g, sh in _PRODUCTS:
-        s = 0
+        s = np.int64(0)
         for q in range(64):
             s += np.int64(a[i, pc * 64 + q]) * np.int64(b[j, rc * 64 + q])
         out[g] += s << sh
@@ -295,13 +295,14 @@ def _local_terms_vnni(typingctx: Any, a: Any, i: Any, b: Any, j: Any) -> Any:
 
 def _numba_targets_this_cpu_with_vnni() -> bool:
     """True when Numba compiles for this machine's CPU and it has AVX-512 VNNI."""
-    if numba.config.CPU_NAME or numba.config.CPU_FEATURES:  # a portable build was asked for
+    if getattr(numba.config, "CPU_NAME", None) or getattr(numba.config, "CPU_FEATURES", None):  # portable build
         return False
     return bool(binding.get_host_cpu_features().get("avx512vnni", False))
 
 
 HAS_VNNI = _numba_targets_this_cpu_with_vnni()
-_local_terms = _local_terms_vnni if HAS_VNNI else _local_terms_plain
+_local_terms: Any = _local_terms_vnni if HAS_VNNI else _local_terms_plain
+_bit_count: Any = _popcount
 
 
 @njit(cache=True, fastmath=True)
@@ -361,7 +362,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         bj = -1
         bo = n_r
         bs = 0.0
-        close = 0
+        close = np.uint8(0)
         while q < n_r and ry[q] <= lim:
             ddx = tx - rx[q]
             ddy = ty - ry[q]
@@ -548,7 +549,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     t_dot[n], t_e1[n], t_e2[n] = _local_terms(p_terms, a, r_terms, c)
                     # cos of the direction difference, against cos of the largest rotation
                     keep[n] = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
-                               & (_popcount(p_bits[a] & r_bits[c]) >= min_common))
+                               & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
                     n += 1
             for m in range(n):
                 e = np.float32(t_e1[m] + t_e2[m])
