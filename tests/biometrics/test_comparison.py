@@ -18,7 +18,8 @@ from scomm.biometrics import (
     stack,
 )
 from scomm.biometrics import parameters as P
-from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES
+from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate
+from scomm.errors import TemplateError
 
 from .conftest import FVC, FVC_PPI, needs_data
 
@@ -198,3 +199,22 @@ def test_vectorised_and_portable_byte_products_agree() -> None:
     assert x[0, 0, 0] == int(a[0, :k].astype(np.int64) @ b[0, :k].astype(np.int64))
     assert x[0, 0, 1] == int(sum((dig_a[d] << (7 * d)) @ mask_b for d in range(3)))
     assert x[0, 0, 2] == int(sum(mask_a @ (dig_b[d] << (7 * d)) for d in range(3)))
+
+
+def test_prepared_template_round_trips_through_bytes() -> None:
+    rng = np.random.default_rng(9)
+    t = Template(rng.uniform(20, 280, 40), rng.uniform(20, 380, 40), rng.uniform(0, 2 * np.pi, 40),
+                 np.ones(40, np.uint8), np.ones(40), 300, 400)
+    p = prepare(t)
+    data = p.to_bytes()
+    assert len(data) < 400 * len(p)  # vs ~1.3 KB a minutia as float32 descriptors
+    q = PreparedTemplate.from_bytes(data)
+    for name in ("x", "y", "angle", "cylinders", "valid", "usable"):
+        assert np.array_equal(getattr(p, name), getattr(q, name)) and getattr(p, name).dtype == getattr(q, name).dtype
+    assert compare_prepared(q, p) == compare_prepared(p, p)
+    with pytest.raises(TemplateError):
+        PreparedTemplate.from_bytes(data[:-1])
+    stale = bytearray(data)
+    stale[4] ^= 1  # another descriptor version
+    with pytest.raises(TemplateError):
+        PreparedTemplate.from_bytes(bytes(stale))
