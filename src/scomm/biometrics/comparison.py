@@ -716,7 +716,9 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     x = cat("x", None, np.float32)
     ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
                                       np.float32)
-    a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0, ANGLE_BUCKETS)
+    # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
+    a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0,
+                    np.nextafter(ANGLE_BUCKETS, 0))
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
