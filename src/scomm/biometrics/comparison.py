@@ -541,6 +541,13 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float) -> NDArray[np.float32]:
+    """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
+
+    Per reference: the local similarity of each probe minutia with the
+    reference minutiae in its direction window (stored at their y-order place,
+    the consolidation's layout), the best ``hypotheses`` of them kept on the
+    way, then :func:`_consolidate`.
+    """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
     n_ab = a_start.shape[1] - 1
