@@ -41,3 +41,30 @@ def test_the_nist_card_runs_through_the_pipeline_and_gets_an_sre(tmp_path):
     store = open_store(f"sqlite:///{db}")
     with store.sessions() as session:
         assert verify_chain(session).ok
+
+
+def test_a_card_with_rolled_prints_in_the_wrong_boxes_is_refused_with_an_errt(tmp_path):
+    from scomm.nist.reader import read_transaction
+    from scomm.nist.writer import write_transaction
+
+    runner = CliRunner()
+    car = tmp_path / "car.eft"
+    made = runner.invoke(app, ["nist", "make-car", str(CARD), str(car), "--tcn", "SUFFOLK-2010-000002",
+                               "--name", "ROE,RICHARD", "--arrest-date", "2010-06-01", "--charge", "2399 GRAND LARCENY"])
+    assert made.exit_code == 0, made.output
+    txn = read_transaction(car.read_bytes())
+    for rec in txn.tagged(14):  # the rolled left index and middle filed in each other's box
+        if rec.text(3) == "3" and rec.text(13) in ("7", "8"):
+            rec.set(13, "8" if rec.text(13) == "7" else "7")
+    car.write_bytes(write_transaction(txn))
+    db, out = tmp_path / "s.sqlite", tmp_path / "out"
+    refused = runner.invoke(app, ["submit", str(car), "--db", str(db), "--out", str(out), "--jurisdiction", "25025"])
+    assert refused.exit_code == 2 and "out of sequence" in refused.output
+    answer, _ = read_response(next(out.glob("*-ERRT.eft")).read_bytes())
+    assert "14.013" in answer.field  # type: ignore[union-attr]
+    with open_store(f"sqlite:///{db}").sessions() as session:  # nothing was accepted
+        from sqlalchemy import func, select
+
+        from scomm.store.schema import BookingRow
+
+        assert session.scalar(select(func.count()).select_from(BookingRow)) == 0

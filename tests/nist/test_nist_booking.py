@@ -28,7 +28,7 @@ def test_car_from_the_real_card_maps_to_a_valid_booking(car_bytes: bytes) -> Non
     assert sub.metadata["cri"] == "MD0030000"
 
 
-def test_rolled_prints_are_chosen_over_plain_and_slaps_are_skipped(car_bytes: bytes) -> None:
+def test_rolled_prints_are_chosen_over_plain_and_slaps_are_not_cut(car_bytes: bytes) -> None:
     sub = read_booking(car_bytes)
     assert [int(f.position) for f in sub.fingers] == list(range(1, 11))
     for f in sub.fingers:
@@ -48,6 +48,24 @@ def test_plain_thumb_stands_in_when_the_rolled_thumb_is_missing(sample_bytes: by
     thumb = next(f for f in sub.fingers if f.position is FingerPosition.RIGHT_THUMB)
     assert thumb.impression is ImpressionType.NONLIVE_PLAIN
     assert thumb.image is not None and thumb.image.shape == (1000, 392)
+
+
+def test_fingers_missing_a_rolled_print_are_cut_from_their_slap(sample_bytes: bytes) -> None:
+    """Rolled right index to little (records 4-7) gone: the right four-finger slap stands in."""
+    txn = as_car(read_transaction(sample_bytes))
+    del txn.records[3:7]
+    txn.renumber()
+    from scomm.nist.transaction import content_field
+
+    txn.type1.set(3, content_field(txn.content_list()))
+    sub = booking_from_transaction(read_transaction(write_transaction(txn)))
+    assert [int(f.position) for f in sub.fingers] == list(range(1, 11))
+    by_position = {int(f.position): f for f in sub.fingers}
+    for finger in (2, 3, 4, 5):
+        cut = by_position[finger]
+        assert cut.impression is ImpressionType.NONLIVE_PLAIN and cut.ppi == 500
+        assert cut.image is not None and 250 <= cut.image.shape[0] <= 700  # one fingertip, not the 1000 x 1572 slap
+    assert by_position[7].impression is ImpressionType.NONLIVE_ROLLED
 
 
 def test_the_raw_sample_is_refused_as_not_an_arrest(sample_txn: Transaction) -> None:

@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 from scomm.biometrics import parameters as P
 from scomm.biometrics.enhancement import enhance
 from scomm.biometrics.image import to_reference_resolution
-from scomm.biometrics.minutiae import detect_minutiae
-from scomm.biometrics.orientation import orientation_field, ridge_period
+from scomm.biometrics.minutiae import detect_minutiae, ridge_clarity
+from scomm.biometrics.orientation import local_period, orientation_field, ridge_period
 from scomm.biometrics.quality import impression_quality
 from scomm.biometrics.segmentation import segmentation_mask
 from scomm.biometrics.skeleton import binarize, thin
@@ -36,6 +36,7 @@ class Features:
     orientation: NDArray[np.float32]
     coherence: NDArray[np.float32]
     period: float
+    period_map: NDArray[np.float32]
     enhanced: NDArray[np.float32]
     ridges: NDArray[np.bool_]
     skeleton: NDArray[np.bool_]
@@ -81,12 +82,14 @@ def ridge_structure(image: NDArray[np.generic], ppi: int = 500) -> RidgeStructur
 def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
     """Run the pipeline and keep every intermediate (``extract`` keeps only the template)."""
     r = ridge_structure(image, ppi)
-    enhanced = enhance(r.image, r.orientation, r.period, r.mask)
+    period_map = (local_period(r.image, r.mask, r.period) if P.LOCAL_PERIOD
+                  else np.full(r.image.shape, r.period, np.float32))
+    enhanced = enhance(r.image, r.orientation, period_map if P.LOCAL_PERIOD else r.period, r.mask)
     ridges = binarize(enhanced, r.mask)
     skeleton = thin(ridges)
-    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask)
+    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, ridge_clarity(enhanced, r.mask))
     quality = impression_quality(r.coherence, r.mask, int(minutiae.shape[0]))
-    return Features(r.image, r.mask, r.orientation, r.coherence, r.period, enhanced, ridges, skeleton,
+    return Features(r.image, r.mask, r.orientation, r.coherence, r.period, period_map, enhanced, ridges, skeleton,
                     minutiae, quality)
 
 

@@ -19,9 +19,9 @@ def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], 
     """Return (ridge orientation in [0, π) in pixel coordinates, coherence in [0, 1])."""
     gx = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(0, 1))
     gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
-    gxx = _smooth(gx * gx)
-    gyy = _smooth(gy * gy)
-    gxy = _smooth(gx * gy)
+    gxx = _smooth(gx * gx, P.ORIENTATION_SIGMA)
+    gyy = _smooth(gy * gy, P.ORIENTATION_SIGMA)
+    gxy = _smooth(gx * gy, P.ORIENTATION_SIGMA)
     diff = gxx - gyy
     gradient_angle = 0.5 * np.arctan2(2 * gxy, diff)
     ridge = np.mod(gradient_angle + np.pi / 2, np.pi).astype(np.float32)
@@ -29,14 +29,25 @@ def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], 
     return ridge, np.clip(coherence, 0.0, 1.0).astype(np.float32)
 
 
-def _smooth(field: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Gaussian smoothing at ORIENTATION_SIGMA, done on cell averages and interpolated back."""
+def _smooth(field: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
+    """Gaussian smoothing at ``sigma`` px, done on cell averages and interpolated back."""
+    return _to_pixels(_smooth_cells(field, sigma), field.shape)
+
+
+def _smooth_cells(field: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
+    """Averages over ORIENTATION_CELL-pixel cells, then Gaussian-smoothed at ``sigma`` px on the cell grid."""
     step = P.ORIENTATION_CELL
     h, w = field.shape
     hh, ww = -(-h // step) * step, -(-w // step) * step
     padded = np.pad(field, ((0, hh - h), (0, ww - w)), mode="edge")
     cells = padded.reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
-    cells = ndimage.gaussian_filter(cells, P.ORIENTATION_SIGMA / step, mode="nearest")
+    return np.asarray(ndimage.gaussian_filter(cells, sigma / step, mode="nearest"), dtype=np.float32)
+
+
+def _to_pixels(cells: NDArray[np.float32], shape: tuple[int, ...]) -> NDArray[np.float32]:
+    """Cell grid back to pixels by bilinear interpolation (two small matrix products)."""
+    step = P.ORIENTATION_CELL
+    h, w = shape
     return (_interpolation(h, cells.shape[0], step) @ cells @ _interpolation(w, cells.shape[1], step).T).astype(
         np.float32)
 
@@ -78,3 +89,28 @@ def ridge_period(image: NDArray[np.float32], mask: NDArray[np.bool_]) -> tuple[f
     k = int(np.argmax(power))
     freq = 0.5 * (bins[k] + bins[k + 1])
     return float(np.clip(1.0 / freq, P.MIN_PERIOD_PX, P.MAX_PERIOD_PX)), share
+
+
+def local_period(image: NDArray[np.float32], mask: NDArray[np.bool_], period: float) -> NDArray[np.float32]:
+    """Ridge period at every pixel, px, clipped to the ridge range.
+
+    For a sinusoidal grating of frequency f, the mean squared gradient is
+    (2πf)² times the mean squared (zero-mean) grey level, so the ratio of the
+    two local energies gives the local frequency without any peak search. Both
+    are taken after the same Gaussian smoothing, which cancels its attenuation;
+    the local mean is removed at a scale wider than any ridge period. The map
+    is then scaled so that its foreground median equals the impression's
+    spectral ``period`` (the energy ratio is biased by the ridges'
+    non-sinusoidal profile, the spectral peak is not), and pulled towards it
+    where the estimate is uncertain.
+    """
+    smooth = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA)
+    centred = smooth - _smooth(image, P.PERIOD_MEAN_SIGMA)
+    gx = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(0, 1))
+    gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
+    grad = _smooth_cells(gx * gx + gy * gy, P.PERIOD_SIGMA)
+    grey = _smooth_cells(centred * centred, P.PERIOD_SIGMA)
+    local = _to_pixels((2 * np.pi * np.sqrt(grey / np.maximum(grad, 1e-6))).astype(np.float32), image.shape)
+    if P.PERIOD_ANCHOR and mask.any():
+        local *= period / float(np.median(local[mask]))
+    return np.clip(local, P.MIN_PERIOD_PX, P.MAX_PERIOD_PX).astype(np.float32)

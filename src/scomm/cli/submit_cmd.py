@@ -20,6 +20,7 @@ def submit(
     out: Annotated[Path, typer.Option(help="Folder for the response transactions.")] = Path("responses"),
     db: Annotated[Path | None, typer.Option(help="SQLite file (default $SCOMM_DATABASE_URL or scomm-data/scomm.sqlite).")] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Register the submitting ORI in this county (FIPS) first, with its real activation date and the historical policy if it has none.")] = None,
+    sequence: Annotated[bool, typer.Option(help="Refuse cards whose rolled prints do not match their plain impressions' order (FBI sequence check).")] = True,
 ) -> None:
     """Run one transaction through the pipeline and write the answers (SRE, IDR / IDR-IAR / no-match, or ERRT).
 
@@ -44,6 +45,11 @@ def submit(
     store = open_db(db)
     try:
         sub = read_booking(data)
+        if sequence:
+            from scomm.nist.reader import read_transaction
+            from scomm.nist.sequence import require_sequence
+
+            require_sequence(read_transaction(data))
         if jurisdiction is not None:
             _register(store, sub.ori, jurisdiction)
         pipeline = Pipeline(store)

@@ -17,7 +17,9 @@ subject.place_of_birth      2.020 POB
 charges                     2.047 ASL, one per subfield ``DOO US AOL``; the NCIC code is
                             the 4 leading digits of AOL when present, else 0399
 fingers                     Type-14 / Type-4 / Type-13 images, positions 1-10 (11 and 12,
-                            the plain thumbs, count as 1 and 6); rolled preferred to plain
+                            the plain thumbs, count as 1 and 6); rolled preferred to plain;
+                            a finger with no image of its own is cut from its plain slap
+                            (13, 14, 15) by scomm.biometrics.slap
 ==========================  =============================================================
 """
 
@@ -28,8 +30,10 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import date
 
+from scomm.biometrics.image import REFERENCE_PPI
+from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
 from scomm.biometrics.template import FingerPosition, ImpressionType
-from scomm.errors import TransactionFormatError
+from scomm.errors import ImageError, TransactionFormatError
 from scomm.nist.images import FingerImageRecord, decode_image, encode_wsq, finger_image_records
 from scomm.nist.parameters import DEFAULT_VERSION
 from scomm.nist.reader import read_transaction, read_transaction_file
@@ -47,6 +51,8 @@ CRIMINAL_TENPRINT_TOTS = frozenset({"CAR", "CNA"})
 """Criminal ten-print submissions, answer required or not (EBTS)."""
 PLAIN_THUMBS = {11: 1, 12: 6}
 """Plain right/left thumb positions (ANSI/NIST-ITL Table 8) as the finger they show."""
+SLAP_POSITIONS = frozenset({13, 14, 15})
+"""Plain slaps holding several fingers: four-finger right and left, and both thumbs."""
 DEFAULT_DAI = "DCSCOMM00"
 """Destination (1.007 DAI) of CAR files scomm writes: a project placeholder, not CJIS's ORI."""
 _NCIC_PREFIX = re.compile(r"^\s*(\d{4})(?:\s*[-:]\s*|\s+|$)(.*)$", re.DOTALL)
@@ -155,9 +161,13 @@ def _charges(t2: TaggedRecord) -> tuple[Charge, ...]:
 
 
 def _fingers(txn: Transaction) -> tuple[FingerImpression, ...]:
-    """One impression per finger 1-10, rolled over plain; slaps and other impressions skipped."""
+    """One impression per finger 1-10, rolled over plain; a finger with neither is cut from its slap."""
     chosen: dict[int, FingerImageRecord] = {}
+    slaps: list[FingerImageRecord] = []
     for img in finger_image_records(txn):
+        if len(img.positions) == 1 and img.position in SLAP_POSITIONS and img.impression in (0, 2):
+            slaps.append(img)
+            continue
         if len(img.positions) != 1 or img.impression not in (0, 1, 2, 3):
             continue
         finger = PLAIN_THUMBS.get(img.position, img.position)
@@ -169,23 +179,35 @@ def _fingers(txn: Transaction) -> tuple[FingerImpression, ...]:
         held = chosen.get(finger)
         if held is None or (rolled and held.impression not in (1, 3)):
             chosen[finger] = img
-    out: list[FingerImpression] = []
+    out: dict[int, FingerImpression] = {}
     for finger in sorted(chosen):
         img = chosen[finger]
-        if img.ppi is None:
-            field = 8 if img.record_type != 4 else 5
-            from scomm.nist.fields import where
-
-            raise TransactionFormatError(where(img.record_index, img.record_type, field), "the image gives no scale: its resolution is unknown")
-        out.append(
-            FingerImpression(
-                position=FingerPosition(finger),
-                image=decode_image(img),
-                ppi=img.ppi,
-                impression=ImpressionType(img.impression),
-            )
+        out[finger] = FingerImpression(
+            position=FingerPosition(finger),
+            image=decode_image(img),
+            ppi=_scale(img),
+            impression=ImpressionType(img.impression),
         )
-    return tuple(out)
+    for img in slaps:
+        if all(int(f) in out for f in SLAP_FINGERS[img.position]):
+            continue  # every finger it shows has an image of its own: nothing to cut
+        try:
+            cuts = segment_slap(decode_image(img), img.position, _scale(img))
+        except ImageError:
+            continue  # the fingers stay missing; the submission's finger count decides
+        for cut in cuts:
+            out.setdefault(int(cut.position), FingerImpression(
+                position=cut.position, image=cut.image, ppi=REFERENCE_PPI, impression=ImpressionType(img.impression)))
+    return tuple(out[f] for f in sorted(out))
+
+
+def _scale(img: FingerImageRecord) -> int:
+    if img.ppi is None:
+        from scomm.nist.fields import where
+
+        field = 8 if img.record_type != 4 else 5
+        raise TransactionFormatError(where(img.record_index, img.record_type, field), "the image gives no scale: its resolution is unknown")
+    return img.ppi
 
 
 # --- the other way: a booking as a CAR transaction ------------------------------------------

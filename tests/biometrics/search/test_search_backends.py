@@ -28,18 +28,21 @@ def test_cpu_search_never_imports_a_gpu_package():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-def _has_cuda() -> bool:
+def _torch_device() -> str | None:
+    """"cuda" where a GPU is visible, "cpu" where only PyTorch is installed, None without PyTorch."""
     try:
         import torch
     except ImportError:
-        return False
-    return bool(torch.cuda.is_available())
+        return None
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-@pytest.mark.skipif(not _has_cuda(), reason="needs PyTorch and a CUDA device (the gpu backend)")
+@pytest.mark.skipif(_torch_device() is None, reason="needs PyTorch (pip install 'scomm[gpu]'); on CUDA where present, else torch on the CPU")
 def test_gpu_and_cpu_backends_rank_alike(people):
+    """The torch first stage (float16 GEMM + topk) ranks like the NumPy one; run on the CPU it checks the code, on CUDA the device."""
     cpu = Gallery.create(None, "cpu", SearchConfig(candidates=10, exhaustive_below=0, matcher="descriptor"))
-    gpu = Gallery.create(None, "gpu", SearchConfig(backend="gpu", candidates=10, exhaustive_below=0, matcher="descriptor"))
+    gpu = Gallery.create(None, "gpu", SearchConfig(backend="gpu", candidates=10, exhaustive_below=0, matcher="descriptor",
+                                                    device=_torch_device() or "cuda"))
     for g in (cpu, gpu):
         g.enroll_many((pid, e) for pid, (e, _) in people.items())
         g.remove("P005")

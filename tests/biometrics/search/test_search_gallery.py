@@ -180,3 +180,19 @@ def test_calibration_from_non_mated_searches_is_kept_with_its_fpir(tmp_path: Pat
     assert h.calibration == cal
     r = h.search(people["P003"][1])
     assert r.threshold == cal.threshold and r.fpir == 0.05 and r.hit
+
+
+def test_probes_too_small_for_the_descriptor_matcher_get_the_full_matcher(people):
+    """A two-finger probe in a descriptor gallery is scored by MCC at MCC's own two-finger threshold."""
+    from scomm.biometrics.search.calibration import default_calibration
+
+    g = _filled(None, people, SearchConfig(candidates=8, exhaustive_below=0, matcher="descriptor"))
+    two = {p: t for p, t in people["P009"][1].items() if p in (1, 7)}
+    small = g.search(two, top_k=3)
+    assert small.candidates[0].identity_id == "P009"
+    assert small.candidates[0].finger_scores[1] > 0.3  # an MCC similarity, not a descriptor dot product
+    assert small.threshold == default_calibration("mcc").threshold_for(2)
+    assert small.hit  # fused ~0.47 against MCC's two-finger threshold ~0.30
+    tenprint_result = g.search(people["P009"][1], top_k=3)
+    assert tenprint_result.threshold == g.calibration.threshold_for(10)  # still the descriptor matcher
+    assert tenprint_result.candidates[0].score != small.candidates[0].score

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from scomm.biometrics.search.calibration import Calibration
+from scomm.biometrics.search.calibration import Calibration, default_calibration
 from scomm.biometrics.search.config import SearchConfig
 from scomm.biometrics.search.gallery import Gallery, Tenprint, decide
 from scomm.biometrics.search.result import SearchResult
@@ -68,8 +68,11 @@ def merge_results(parts: Sequence[SearchResult], top_k: int, config: SearchConfi
     :func:`~scomm.biometrics.search.gallery.decide` does locally.
     """
     cands = [c for r in parts for c in r.candidates]
+    matcher = config.matcher_for(probe_fingers)
+    if matcher != config.matcher:
+        calibration = default_calibration(matcher)
     return decide(cands, sum(r.touched for r in parts), top_k, max(config.keep, top_k), calibration,
-                  config.matcher == "descriptor", probe_fingers)
+                  matcher == "descriptor", probe_fingers)
 
 
 class ClusterGallery:

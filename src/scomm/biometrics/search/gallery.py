@@ -235,6 +235,11 @@ class Gallery:
         """This gallery's own calibration, or the package default measured by the benchmark."""
         return self._calibration or default_calibration(self.config.matcher)
 
+    def calibration_for(self, matcher: str) -> Calibration:
+        """The calibration of ``matcher``'s scores: the gallery's own for its configured
+        matcher, the package default for the other (probes too small for the descriptor matcher)."""
+        return self.calibration if matcher == self.config.matcher else default_calibration(matcher)
+
     def calibrate(self, nonmated_probes: Sequence[Tenprint], fpir: float = P.DEFAULT_FPIR) -> Calibration:
         """Set the hit threshold from searches of people known not to be enrolled."""
         best = [r.candidates[0].score if r.candidates else -np.inf
@@ -251,7 +256,7 @@ class Gallery:
             if self.config.backend == "gpu":
                 from scomm.biometrics.search.first_stage_torch import TorchFirstStage
 
-                self._first_stage = TorchFirstStage()
+                self._first_stage = TorchFirstStage(self.config.device)
             else:
                 self._first_stage = NumpyFirstStage(self.config.cache_float32)
         return self._first_stage
@@ -282,25 +287,25 @@ class Gallery:
         if len(self) < self.config.exhaustive_below:
             keep = sum(s.n for s in segments)
         tops = self._stage().top(segments, q, keep)
-        cal = self.calibration
         out = []
         for fingers, d, top in zip(checked, plain, tops):
-            cands = self._second_stage(dict(fingers), d, segments, top)
+            matcher = self.config.matcher_for(len(fingers))
+            cal = self.calibration_for(matcher)
+            cands = self._second_stage(dict(fingers), d, segments, top, matcher)
             if raw:
                 cands.sort(key=lambda c: (-c.score, c.identity_id))
                 out.append(SearchResult(cands, False, cal.threshold, cal.fpir, len(cands)))
             else:
-                out.append(decide(cands, len(cands), top_k, keep, cal, self.config.matcher == "descriptor",
-                                  len(fingers)))
+                out.append(decide(cands, len(cands), top_k, keep, cal, matcher == "descriptor", len(fingers)))
         return out
 
     def _second_stage(self, probe: dict[int, Template], probe_desc: NDArray[np.float32], segments: list[Segment],
-                      top: list[tuple[int, int, float]]) -> list[Candidate]:
+                      top: list[tuple[int, int, float]], matcher: str) -> list[Candidate]:
         """Fused (unnormalised) scores of the first stage's candidates."""
         cands = [(segments[s], r, f) for s, r, f in top if not segments[s].deleted[r]]
         scores: list[dict[int, float]] = [{} for _ in cands]
         weights: list[dict[int, float]] = [{} for _ in cands]
-        if self.config.matcher == "descriptor":
+        if matcher == "descriptor":
             # the stored descriptors already are this matcher's view: no template to decode
             for i, (seg, r, _) in enumerate(cands):
                 for p, pt in probe.items():
@@ -312,7 +317,7 @@ class Gallery:
         gallery = [seg.fingers(r) for seg, r, _ in cands]
         for p, pt in probe.items():
             have = [i for i, g in enumerate(gallery) if p in g]
-            s = compare_one_to_many(pt, [gallery[i][p] for i in have], self.config.matcher)
+            s = compare_one_to_many(pt, [gallery[i][p] for i in have], matcher)
             for i, v in zip(have, s):
                 scores[i][p] = float(v)
                 weights[i][p] = finger_weight(pt.quality, gallery[i][p].quality)
