@@ -11,11 +11,15 @@ from scomm.biometrics import (
     compare,
     compare_many,
     compare_prepared,
+    comparison,
     extract,
     load_image,
     prepare,
     stack,
 )
+from scomm.biometrics import parameters as P
+from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate
+from scomm.errors import TemplateError
 
 from .conftest import FVC, FVC_PPI, needs_data
 
@@ -95,5 +99,122 @@ def test_compare_many_equals_one_by_one(fvc_templates: dict[tuple[int, int], Tem
     probe = prepared[0]
     many = compare_many(probe, stack(prepared))
     single = [compare_prepared(probe, r) for r in prepared]
-    assert np.allclose(many, single, atol=1e-3)  # float32 batched vs single products: summation order
-    assert np.allclose(compare_many(probe, prepared), many)
+    assert np.array_equal(many, np.array(single, np.float32))  # integer local terms: no summation-order noise
+    assert np.array_equal(compare_many(probe, prepared), many)
+    # an empty reference scores 0 and leaves its neighbours' scores (and search indexes) intact
+    empty = prepare(Template([], [], [], [], [], 300, 400))
+    mixed = compare_many(probe, stack([prepared[1], empty, prepared[2]]))
+    assert mixed[1] == 0.0
+    assert mixed[0] == many[1] and mixed[2] == many[2]
+
+
+def _reference_cylinders(t: Template) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """MCC cylinders by the textbook broadcasting over (minutia, cell, neighbour): (values, valid, usable)."""
+    x, y, a = t.x.astype(np.float64), t.y.astype(np.float64), t.angle.astype(np.float64)
+    ns, r = P.CYLINDER_CELLS, P.CYLINDER_RADIUS
+    c = (np.arange(ns) - (ns - 1) / 2) * (2 * r / ns)
+    gx, gy = np.meshgrid(c, c)
+    keep = np.hypot(gx, gy) <= r
+    cells = np.column_stack([gx[keep], gy[keep]])
+    ux, uy = np.cos(a), -np.sin(a)
+    cx = x[:, None] + cells[None, :, 0] * ux[:, None] + cells[None, :, 1] * -uy[:, None]
+    cy = y[:, None] + cells[None, :, 0] * uy[:, None] + cells[None, :, 1] * ux[:, None]
+    d2 = (cx[:, :, None] - x[None, None, :]) ** 2 + (cy[:, :, None] - y[None, None, :]) ** 2
+    ss, sd, nd = P.CYLINDER_SIGMA_S, P.CYLINDER_SIGMA_D, P.CYLINDER_DIRECTIONS
+    gs = np.exp(-d2 / (2 * ss * ss)) / (ss * np.sqrt(2 * np.pi))
+    n = len(x)
+    neighbour = (np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) <= r + 3 * ss) & ~np.eye(n, dtype=bool)
+    gs *= neighbour[:, None, :]
+
+    def wrap(v: np.ndarray) -> np.ndarray:
+        return np.mod(v + np.pi, 2 * np.pi) - np.pi
+
+    bins = -np.pi + (np.arange(nd) + 0.5) * 2 * np.pi / nd
+    dtheta = wrap(a[None, :] - a[:, None])
+    e = wrap(bins[None, None, :] - dtheta[:, :, None])
+    gd = np.exp(-e * e / (2 * sd * sd)) / (sd * np.sqrt(2 * np.pi)) * (2 * np.pi / nd)
+    raw = np.einsum("mct,mtk->mck", gs, gd)
+    valid = d2.min(axis=2) <= P.CYLINDER_VALID_DISTANCE ** 2
+    values = 1.0 / (1.0 + np.exp(-P.CYLINDER_TAU * (raw - P.CYLINDER_MU))) * valid[:, :, None]
+    usable = (valid.mean(axis=1) >= P.CYLINDER_MIN_VALID_CELLS) & (neighbour.sum(axis=1) >= P.CYLINDER_MIN_NEIGHBOURS)
+    return values.reshape(n, -1), valid, usable
+
+
+def test_prepared_cylinders_are_the_mcc_formula_quantised() -> None:
+    """prepare's neighbour loops (separable Gaussians, 7-bit values) against the plain formula."""
+    rng = np.random.default_rng(11)
+    # 42 minutiae in a print plus 3 isolated ones (no neighbours: not usable)
+    x = np.concatenate([rng.uniform(20, 280, 42), [600, 800, 1000]])
+    y = np.concatenate([rng.uniform(20, 380, 42), [900, 700, 500]])
+    t = Template(x, y, rng.uniform(0, 2 * np.pi, 45), np.ones(45, np.uint8), np.ones(45), 1100, 1000)
+    values, valid, usable = _reference_cylinders(t)
+    p = prepare(t)
+    width = values.shape[1]
+    assert p.cylinders.dtype == np.uint8 and p.cylinders.shape == (45, ROW_BYTES)
+    assert np.abs(p.cylinders[:, :width].astype(int) - np.rint(values * P.CYLINDER_LEVELS)).max() <= 1
+    assert not p.cylinders[:, width:].any()
+    bits = np.array([[(int(v) >> c) & 1 for c in range(valid.shape[1])] for v in p.valid], bool)
+    assert np.array_equal(bits, valid)
+    assert np.array_equal(p.usable, usable)
+    assert 0 < usable.sum() < 45  # both branches tested
+
+
+def test_vectorised_and_portable_byte_products_agree() -> None:
+    """The AVX-512 VNNI path (where the CPU has it) and the plain loop give the same integers."""
+    from numba import njit
+
+    rng = np.random.default_rng(5)
+    nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
+
+    def rows(n: int) -> np.ndarray:
+        cyl = np.zeros((n, ROW_BYTES), np.uint8)
+        cyl[:, :nc * nd] = rng.integers(0, P.CYLINDER_LEVELS + 1, (n, nc * nd))
+        bits = rng.integers(0, 2 ** 62, n, dtype=np.uint64) & np.uint64(2 ** nc - 1)
+        valid = ((bits[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(bool)
+        cyl[:, :nc * nd] *= np.repeat(valid, nd, axis=1)  # zero on invalid cells, as prepare writes them
+        return np.asarray(comparison._terms(cyl, bits, nc, nd))
+
+    a = rows(6)
+    b = rows(7).view(np.int8)
+    assert a.shape[1] == TERM_BYTES and a.max() <= 127
+    plain = comparison._local_terms_plain
+
+    @njit
+    def both(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = np.zeros((a.shape[0], b.shape[0], 3), np.int64)
+        y = np.zeros((a.shape[0], b.shape[0], 3), np.int64)
+        for i in range(a.shape[0]):
+            for j in range(b.shape[0]):
+                x[i, j, 0], x[i, j, 1], x[i, j, 2] = plain(a, i, b, j)
+                y[i, j, 0], y[i, j, 1], y[i, j, 2] = comparison._local_terms(a, i, b, j)
+        return x, y
+
+    x, y = both(a, b)
+    assert np.array_equal(x, y)
+    # and the plain loop is the intended sums: cylinder dot, then energies on common cells
+    k = comparison._CYL_CHUNKS * 64
+    mask_a, mask_b = a[0, -64:].astype(np.int64), b[0, -64:].astype(np.int64)
+    dig_a = a[0, k:k + 192].astype(np.int64).reshape(3, 64)
+    dig_b = b[0, k:k + 192].astype(np.int64).reshape(3, 64)
+    assert x[0, 0, 0] == int(a[0, :k].astype(np.int64) @ b[0, :k].astype(np.int64))
+    assert x[0, 0, 1] == int(sum((dig_a[d] << (7 * d)) @ mask_b for d in range(3)))
+    assert x[0, 0, 2] == int(sum(mask_a @ (dig_b[d] << (7 * d)) for d in range(3)))
+
+
+def test_prepared_template_round_trips_through_bytes() -> None:
+    rng = np.random.default_rng(9)
+    t = Template(rng.uniform(20, 280, 40), rng.uniform(20, 380, 40), rng.uniform(0, 2 * np.pi, 40),
+                 np.ones(40, np.uint8), np.ones(40), 300, 400)
+    p = prepare(t)
+    data = p.to_bytes()
+    assert len(data) < 400 * len(p)  # vs ~1.3 KB a minutia as float32 descriptors
+    q = PreparedTemplate.from_bytes(data)
+    for name in ("x", "y", "angle", "cylinders", "valid", "usable"):
+        assert np.array_equal(getattr(p, name), getattr(q, name)) and getattr(p, name).dtype == getattr(q, name).dtype
+    assert compare_prepared(q, p) == compare_prepared(p, p)
+    with pytest.raises(TemplateError):
+        PreparedTemplate.from_bytes(data[:-1])
+    stale = bytearray(data)
+    stale[4] ^= 1  # another descriptor version
+    with pytest.raises(TemplateError):
+        PreparedTemplate.from_bytes(bytes(stale))
