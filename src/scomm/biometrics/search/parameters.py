@@ -76,7 +76,8 @@ MAX_SEGMENTS = 32
 SEARCH_CHUNK_ROWS = 1 << 16
 
 # Probes with fewer fingers than this go through the MCC second stage even in a
-# gallery configured for the descriptor matcher: measured on 30,000 synthetic
-# identities (docs/search.md), the descriptor second stage misses 89% of mates
-# with one finger, 49% with two and 3.7% with four, at FPIR 0.1%.
-DESCRIPTOR_MIN_FINGERS = 4
+# gallery configured for the descriptor matcher: at FPIR 0.1% (docs/search.md) the
+# descriptor second stage misses 89% of mates with one finger, 49% with two, 3.7%
+# with four and 0.7% with six (30,000 identities); MCC misses 22%, 1.0% and 0% with
+# one, two and four (5,000 identities).
+DESCRIPTOR_MIN_FINGERS = 5
