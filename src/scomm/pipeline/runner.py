@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scomm.biometrics import FingerPosition, Template
+from scomm.biometrics.parameters import RECAPTURE_QUALITY
 from scomm.errors import ImageError, InvalidSubmission, StateError
 from scomm.pipeline.galleries import Galleries, GalleryName, store_templates
 from scomm.pipeline.messages import CJIS, IDENT, LESC_ORI, MessageKind
@@ -65,8 +66,6 @@ class IntakeResult:
 
 def recapture_advised(templates: Mapping[FingerPosition, Template]) -> tuple[int, ...]:
     """Fingers whose quality is under ``RECAPTURE_QUALITY`` (they are still searched, with less weight)."""
-    from scomm.biometrics.parameters import RECAPTURE_QUALITY
-
     return tuple(sorted(int(p) for p, t in templates.items() if t.quality < RECAPTURE_QUALITY))
 
 
