@@ -85,10 +85,10 @@ MIN_CLARITY = 0.0  # drop minutiae whose ridge clarity (relative to the print's 
 MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
 
 # --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
-QUALITY_BLOCK = 16  # px: clarity is measured on 16x16 blocks (about two ridge periods, as NFIQ 2's 32 px at 2 periods).
+QUALITY_BLOCK = 16  # px: clarity is measured on 16x16 blocks (about two ridge periods at 500 ppi).
 # Correlation of a block's normalised image with its Gabor-enhanced version mapped to clarity 0..1
 # between these: clean FVC2002 DB2 blocks measure a median 0.88 (75th percentile 0.92), the scanned
-# ink card's a median 0.78, smudged or over-inked card blocks 0.5-0.7. Round numbers; 0.6-0.95 and
+# ink card's a median 0.78 (its lowest quarter of blocks 0.5-0.7: smudged, over-inked). Round numbers; 0.6-0.95 and
 # 0.5-0.9 ranked the shared sets about as well, 0.7-0.9 ranked the card's rolled prints best.
 CLEAR_CORRELATION_LOW = 0.7
 CLEAR_CORRELATION_HIGH = 0.9
