@@ -58,11 +58,24 @@ def _period_levels(period: float | NDArray[np.float32], mask: NDArray[np.bool_])
     return [float(v) for v in np.geomspace(lo, hi, min(steps + 1, P.MAX_PERIOD_LEVELS))]
 
 
+def normalize(image: NDArray[np.float32], mask: NDArray[np.bool_]) -> NDArray[np.float32]:
+    """Grey levels minus their local mean, over their local deviation (one block), zero outside ``mask``.
+
+    This is what the Gabor bank filters, and what impression quality compares
+    the filter's output with: local normalisation makes both independent of
+    ink density, pressure and sensor gain.
+    """
+    norm = image - ndimage.uniform_filter(image, P.BLOCK)
+    dev = np.sqrt(ndimage.uniform_filter(norm * norm, P.BLOCK)) + 1e-3
+    return np.where(mask, norm / dev, 0.0).astype(np.float32)
+
+
 def enhance(
     image: NDArray[np.float32],
     orientation: NDArray[np.float32],
     period: float | NDArray[np.float32],
     mask: NDArray[np.bool_],
+    normalized: NDArray[np.float32] | None = None,
 ) -> NDArray[np.float32]:
     """Gabor-enhanced image (float, zero-mean; ridges < 0) of the same shape.
 
@@ -70,10 +83,9 @@ def enhance(
     map; with a map, banks are run at a few periods and each pixel blends the
     two whose periods bracket its own (linearly in log period), so the filter
     follows the ridge spacing from the finger's tip to its crease.
+    ``normalized`` is :func:`normalize` of the image when the caller has it already.
     """
-    norm = image - ndimage.uniform_filter(image, P.BLOCK)
-    dev = np.sqrt(ndimage.uniform_filter(norm * norm, P.BLOCK)) + 1e-3
-    norm = np.where(mask, norm / dev, 0.0).astype(np.float32)
+    norm = normalize(image, mask) if normalized is None else normalized
     h, w = norm.shape
     n = P.GABOR_ORIENTATIONS
     levels = _period_levels(period, mask)

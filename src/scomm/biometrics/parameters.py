@@ -84,10 +84,20 @@ CLARITY_WINDOW_PX = 17  # ridge clarity is averaged over about two ridge periods
 MIN_CLARITY = 0.0  # drop minutiae whose ridge clarity (relative to the print's median) is below this.
 MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
 
-# --- quality ------------------------------------------------------------------------
-GOOD_COHERENCE = 0.75  # mean foreground coherence of clean FVC2002 DB2 prints.
-GOOD_FOREGROUND_PX = 250 * 300  # a full plain impression at 500 ppi (~12.7 x 15 mm).
-GOOD_MINUTIAE = 30  # a plain impression typically yields 30-50 minutiae (Maltoni et al.).
+# --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
+QUALITY_BLOCK = 16  # px: clarity is measured on 16x16 blocks (about two ridge periods at 500 ppi).
+# Correlation of a block's normalised image with its Gabor-enhanced version mapped to clarity 0..1
+# between these: clean FVC2002 DB2 blocks measure a median 0.88 (75th percentile 0.92), the scanned
+# ink card's a median 0.78 (its lowest quarter of blocks 0.5-0.7: smudged, over-inked). Round numbers; 0.6-0.95 and
+# 0.5-0.9 ranked the shared sets about as well, 0.7-0.9 ranked the card's rolled prints best.
+CLEAR_CORRELATION_LOW = 0.7
+CLEAR_CORRELATION_HIGH = 0.9
+# Clear area (sum of block clarities, px at 500 ppi) at which size stops counting: about 11 x 11 mm of
+# fully clear ridges, two thirds of a full plain impression (250 x 300 px); 75,000 ranked a little worse.
+GOOD_CLEAR_AREA_PX = 50_000
+# Below this quality a recapture is advised. Chosen on the shared data (bench/quality_eval.py): see
+# docs/biometrics.md, "Impression quality".
+RECAPTURE_QUALITY = 30
 
 # --- comparison: local structures (Minutia Cylinder-Code, Cappelli, Maio & Maltoni 2010) ---
 CYLINDER_RADIUS = 70.0  # R, px: MCC's published default at 500 ppi.
