@@ -154,9 +154,3 @@ SLAP_MARGIN_PX = 16  # margin kept around each fingertip crop (two ridge periods
 # order wins everywhere but one poor print, and genuine rolled/plain scores there
 # are 0.08-0.31 against impostors up to 0.17 (bench/fvc_nist_card.py).
 SEQUENCE_MARGIN = 0.1
-
-# --- recapture advice -----------------------------------------------------------------------
-# Impressions under this quality are reported back to the booking agency with a recapture
-# advice (the SRE's 2.060 MSG). Provisional value, to be set from the quality score's own
-# measurements (docs/biometrics.md, quality).
-RECAPTURE_QUALITY = 20
