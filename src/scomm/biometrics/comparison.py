@@ -607,16 +607,17 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     b = a_order[s0 + j]
                     c = s0 + b
                     cand[n] = b
-                    t_dot[n], t_e1[n], t_e2[n] = _local_terms(p_terms, a, r_terms, c)
                     # cos of the direction difference, against cos of the largest rotation
-                    keep[n] = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
-                               & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
-                    n += 1
+                    ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
+                          & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
+                    n += np.int64(ok)
+            for m in range(n):
+                t_dot[m], t_e1[m], t_e2[m] = _local_terms(p_terms, a, r_terms, s0 + cand[m])
             for m in range(n):
                 e = np.float32(t_e1[m] + t_e2[m])
                 den = np.sqrt(np.float32(t_e1[m])) + np.sqrt(np.float32(t_e2[m]))
                 v = np.float32(1.0) - np.sqrt(e - np.float32(2 * t_dot[m])) / den
-                vals[m] = v if keep[m] and den > 0 else np.float32(0.0)
+                vals[m] = v if den > 0 else np.float32(0.0)
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
