@@ -361,7 +361,7 @@ _bit_count: Any = _popcount
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pa: NDArray[np.float32], ref: NDArray[np.float32], order: NDArray[np.int32],
+                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], order: NDArray[np.int32],
                 y_start: NDArray[np.int32], y0: float, y_scale: float,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
@@ -400,24 +400,22 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         dy = -(py[a] - ay)
         tx = bx + (c * dx - s * dy)
         ty = by - (s * dx + c * dy)
-        lim = ty - overlap_d
-        t = min(max(int(np.floor((lim - y0) * y_scale)) - 1, 0), n_buckets)  # one bucket early: rounding
-        q = y_start[t]
-        while q < n_r and ry[q] < lim:
-            q += 1
-        lim = ty + overlap_d
-        if q >= n_r or ry[q] > lim:
-            continue
+        # the rows of the y buckets that can hold minutiae within overlap_d: a superset of the band
+        # (one bucket more each side, for rounding) gives the same pairs, as only distances decide
+        t = int(np.floor((ty - overlap_d - y0) * y_scale)) - 1
+        q = y_start[min(max(t, 0), n_buckets)]
+        t = int(np.floor((ty + overlap_d - y0) * y_scale)) + 2
+        end = n_r if t > n_buckets else y_start[max(t, 0)]
         tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
         tol2 = tol * tol
-        ta = pa[a] + rot
-        ct = np.cos(ta)
-        st = np.sin(ta)
+        # direction of the mapped minutia, by the angle-sum formulas
+        ct = pcos[a] * c - psin[a] * s
+        st = psin[a] * c + pcos[a] * s
         bj = -1
         bo = n_r
         bs = 0.0
         close = np.uint8(0)
-        while q < n_r and ry[q] <= lim:
+        while q < end:
             ddx = tx - rx[q]
             ddy = ty - ry[q]
             d2 = ddx * ddx + ddy * ddy
@@ -452,6 +450,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 @njit(cache=True, fastmath=True)
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
+                 pcos: NDArray[np.float64], psin: NDArray[np.float64],
                  ref: NDArray[np.float32], ra: NDArray[np.float32], order: NDArray[np.int32],
                  position: NDArray[np.int32], y_start: NDArray[np.int32], y0: float,
                  y_scale: float, tol0: float, slope: float, cos_tol: float, overlap_d: float,
@@ -484,7 +483,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         if covered[i, qj]:
             continue
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pa, ref, order, y_start, y0, y_scale, px[i], py[i],
+        score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
                                pair_p, pair_r, taken, near_r)
         for q in range(n):
@@ -523,7 +522,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pa, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
+    score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
@@ -558,6 +557,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     cos_tol = np.cos(tol_angle)
     pcos = np.cos(pa)
     psin = np.sin(pa)
+    pcos64 = np.cos(pa.astype(np.float64))
+    psin64 = np.sin(pa.astype(np.float64))
     # each probe minutia's reference directions within the largest rotation: one or two
     # intervals of angle buckets (widened by a bucket each side, the exact test follows)
     seg = np.zeros((n_p, 4), np.int64)
@@ -634,7 +635,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v, top_i, px, py, pa, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
+        out[k] = _consolidate(sim, top_v, top_i, px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
                               position[s0:s1], y_start[k], y0[k], y_scale[k], tol0, slope, cos_tol, overlap_d,
                               min_overlap, base)
     return out
