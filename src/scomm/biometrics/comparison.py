@@ -386,6 +386,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     rc = ref[2]
     rs = ref[3]
     n_buckets = y_start.shape[0] - 1
+    sim_bits = sim.view(np.int32)
     c = np.cos(rot)
     s = np.sin(rot)
     taken[:] = 0
@@ -411,9 +412,9 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         # direction of the mapped minutia, by the angle-sum formulas
         ct = pcos[a] * c - psin[a] * s
         st = psin[a] * c + pcos[a] * s
-        bj = -1
-        bo = n_r
-        bs = 0.0
+        # the best candidate as one integer key: its similarity's bits (non-negative floats order
+        # as their bits), then the lowest original index, then its row; 0 when none qualifies
+        best_key = np.int64(0)
         close = np.uint8(0)
         while q < end:
             ddx = tx - rx[q]
@@ -422,21 +423,18 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
             near = np.uint8(d2 <= od2)
             close |= near
             near_r[q] |= near
-            # a geometric pair counts even with a weak local similarity
-            w = base + (1.0 - base) * sim[a, q]
-            o = order[q]
             ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
                   & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-            better = ok & (np.uint8(w > bs) | (np.uint8(w == bs) & np.uint8(o < bo)))
-            bs = w if better else bs
-            bj = q if better else bj
-            bo = o if better else bo
+            key = (np.int64(sim_bits[a, q]) << 32) | (np.int64(65535 - order[q]) << 16) | np.int64(q)
+            best_key = max(best_key, key if ok else np.int64(0))
             q += 1
         if close:
             n_near_p += 1
-        if bj >= 0:
+        if best_key > 0:
+            bj = best_key & 65535
             taken[bj] = 1
-            total += bs
+            # a geometric pair counts even with a weak local similarity
+            total += base + (1.0 - base) * sim[a, bj]
             pair_p[n_pairs] = a
             pair_r[n_pairs] = bj
             n_pairs += 1
