@@ -377,7 +377,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     ``overlap_d`` of a mapped probe minutia matter, so each probe minutia reads
     one band, scanned without data-dependent branches (they mispredict); among
     equally weighted candidates the lowest original index wins, as in a plain
-    scan. ``taken``/``near_r`` are scratch of the reference's length.
+    scan. ``taken``/``near_r`` are scratch at least the reference's length.
     """
     n_p = px.shape[0]
     n_r = ref.shape[1]
@@ -389,8 +389,8 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     sim_bits = sim.view(np.int32)
     c = np.cos(rot)
     s = np.sin(rot)
-    taken[:] = 0
-    near_r[:] = 0
+    taken[:n_r] = 0
+    near_r[:n_r] = 0
     total = 0.0
     n_near_p = 0
     n_pairs = 0
@@ -452,26 +452,25 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  ref: NDArray[np.float32], ra: NDArray[np.float32], order: NDArray[np.int32],
                  position: NDArray[np.int32], y_start: NDArray[np.int32], y0: float,
                  y_scale: float, tol0: float, slope: float, cos_tol: float, overlap_d: float,
-                 min_overlap: float, base: float) -> float:
+                 min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
+                 best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     ``ra`` is the reference's directions and ``position`` each minutia's place
-    in the y order (see :func:`_pair_under` for the rest).
+    in the y order (see :func:`_pair_under` for the rest). ``sim`` and
+    ``covered`` may be wider than the reference (scratch reused across a
+    batch); the rest after ``base`` is scratch too.
     """
-    n_p, n_r = sim.shape
+    n_p = px.shape[0]
+    n_r = ref.shape[1]
     rx = ref[0]
     ry = ref[1]
     best = 0.0
     best_n = 0
-    pair_p = np.empty(n_p, np.int64)
-    pair_r = np.empty(n_p, np.int64)
-    best_p = np.empty(n_p, np.int64)
-    best_r = np.empty(n_p, np.int64)
-    taken = np.empty(n_r, np.uint8)
-    near_r = np.empty(n_r, np.uint8)
     # pairs already found under an alignment tried: an anchor among them would
     # give (nearly) the same alignment again, so it is skipped
-    covered = np.zeros((n_p, n_r), np.bool_)
+    covered[:, :n_r] = False
     for h in range(top_v.shape[0]):
         if top_v[h] <= 0:
             break
@@ -584,17 +583,28 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     t_e2 = np.empty(longest, np.int64)
     keep = np.empty(longest, np.bool_)
     vals = np.empty(longest, np.float32)
+    # scratch reused for every reference (allocations cost as much as a few hundred pairs)
+    sim = np.empty((n_p, longest), np.float32)
+    covered = np.empty((n_p, longest), np.bool_)
+    pair_p = np.empty(n_p, np.int64)
+    pair_r = np.empty(n_p, np.int64)
+    best_p = np.empty(n_p, np.int64)
+    best_r = np.empty(n_p, np.int64)
+    taken = np.empty(longest, np.uint8)
+    near_r = np.empty(longest, np.uint8)
+    top_v = np.empty(max(1, hypotheses))
+    top_i = np.empty(max(1, hypotheses), np.int64)
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
         n_r = s1 - s0
         if n_r == 0 or n_p == 0:
             continue
-        sim = np.zeros((n_p, n_r), np.float32)
+        sim[:, :n_r] = 0.0
         # the best `hypotheses` local pairs (ties: lowest row-major index), by insertion into a short sorted list
         kh = max(1, min(hypotheses, n_p * n_r))
-        top_v = np.full(kh, -1.0)
-        top_i = np.zeros(kh, np.int64)
+        top_v[:] = -1.0
+        top_i[:] = 0
         for a in range(n_p):
             if not pu[a]:
                 continue
@@ -633,9 +643,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v, top_i, px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
+        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
                               position[s0:s1], y_start[k], y0[k], y_scale[k], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base)
+                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
     return out
 
 
