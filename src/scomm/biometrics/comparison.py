@@ -688,6 +688,9 @@ class PreparedBatch:
         return int(self.offsets.shape[0] - 1)
 
 
+# Most minutiae a reference may have: the pairing packs a minutia's row and index in 16 bits each
+# (a fingerprint has well under 200).
+MAX_MINUTIAE = 65535
 # Bucket counts of the batch's search indexes: a few minutiae a bucket for a 40-60 minutiae template.
 Y_BUCKETS = 32
 ANGLE_BUCKETS = 64
@@ -708,6 +711,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     """Stack prepared references into single arrays, with their search orders."""
     n_refs = len(references)
     counts = np.array([len(r) for r in references], np.int64)
+    if counts.size and counts.max() > MAX_MINUTIAE:
+        raise TemplateError(f"a template has {counts.max()} minutiae; comparison takes at most {MAX_MINUTIAE}")
     offsets = np.zeros(n_refs + 1, np.int64)
     offsets[1:] = np.cumsum(counts)
 
