@@ -462,7 +462,6 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     ``covered`` may be wider than the reference (scratch reused across a
     batch); the rest after ``base`` is scratch too.
     """
-    n_p = px.shape[0]
     n_r = ref.shape[1]
     rx = ref[0]
     ry = ref[1]
@@ -581,7 +580,6 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     t_dot = np.empty(longest, np.int64)
     t_e1 = np.empty(longest, np.int64)
     t_e2 = np.empty(longest, np.int64)
-    keep = np.empty(longest, np.bool_)
     vals = np.empty(longest, np.float32)
     # scratch reused for every reference (allocations cost as much as a few hundred pairs)
     sim = np.empty((n_p, longest), np.float32)
@@ -619,7 +617,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     # cos of the direction difference, against cos of the largest rotation
                     ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
                           & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
-                    n += np.int64(ok)
+                    n += int(ok)  # kept in place, branch-free
             for m in range(n):
                 t_dot[m], t_e1[m], t_e2[m] = _local_terms(p_terms, a, r_terms, s0 + cand[m])
             for m in range(n):
