@@ -218,3 +218,61 @@ def test_prepared_template_round_trips_through_bytes() -> None:
     stale[4] ^= 1  # another descriptor version
     with pytest.raises(TemplateError):
         PreparedTemplate.from_bytes(bytes(stale))
+
+
+def _pair_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
+                ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> float:
+    """The pairing's definition as a plain scan of every reference minutia (original order), for the test below."""
+    ax, ay, bx, by, rot = anchor
+    c, s = np.cos(rot), np.sin(rot)
+    taken = np.zeros(len(rx), bool)
+    near_r = np.zeros(len(rx), bool)
+    total, near_p = 0.0, 0
+    base = P.PAIR_BASE_WEIGHT
+    for a in range(len(px)):
+        dx, dy = px[a] - ax, -(py[a] - ay)
+        tx, ty = bx + c * dx - s * dy, by - (s * dx + c * dy)
+        d2 = (tx - rx) ** 2 + (ty - ry) ** 2
+        near = d2 <= P.OVERLAP_DISTANCE_PX ** 2
+        near_r |= near
+        near_p += bool(near.any())
+        tol = P.PAIR_DISTANCE_PX + P.PAIR_DISTANCE_SLOPE * np.hypot(dx, dy)
+        ok = near & (d2 <= tol * tol) & ~taken & (np.cos(pa[a] + rot - ra) >= np.cos(P.PAIR_ANGLE))
+        if ok.any():
+            w = np.where(ok, base + (1 - base) * sim[a].astype(np.float64), -1.0)
+            b = int(np.argmax(w))  # the first of the heaviest: lowest index
+            taken[b] = True
+            total += w[b]
+    m = float(P.MIN_OVERLAP)
+    return total * total / (max(near_p, m) * max(int(near_r.sum()), m)) * min(1.0, total / m)
+
+
+def test_banded_pairing_equals_a_plain_scan() -> None:
+    """The compiled pairing reads only a band of y buckets and packs its choice into an integer key; it
+    must pair exactly as scanning every reference minutia would, ties included."""
+    rng = np.random.default_rng(11)
+    n_p, n_r = 40, 50
+    px, py = rng.uniform(0, 300, n_p).astype(np.float32), rng.uniform(0, 400, n_p).astype(np.float32)
+    pa = rng.uniform(0, 2 * np.pi, n_p).astype(np.float32)
+    ref = Template(rng.uniform(0, 300, n_r), rng.uniform(0, 400, n_r), rng.uniform(0, 2 * np.pi, n_r),
+                   np.ones(n_r, np.uint8), np.ones(n_r), 300, 400)
+    batch = stack([prepare(ref)])
+    # similarities on a coarse grid, so that equal weights (ties) occur
+    sim = (rng.integers(0, 4, (n_p, n_r)) / 4).astype(np.float32)
+    sim_sorted = np.zeros((n_p, n_r + 3), np.float32)  # wider than the reference, as the batch's scratch
+    sim_sorted[:, batch.position] = sim
+    pair_p, pair_r = np.empty(n_p, np.int64), np.empty(n_p, np.int64)
+    taken, near_r = np.empty(n_r + 3, np.uint8), np.empty(n_r + 3, np.uint8)
+    p64 = pa.astype(np.float64)
+    for _ in range(25):
+        i, j = int(rng.integers(n_p)), int(rng.integers(n_r))
+        anchor = (float(px[i]), float(py[i]), float(batch.x[j]), float(batch.y[j]),
+                  float(rng.uniform(-1.5, 1.5)))
+        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor)
+        got, n = comparison._pair_under(
+            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.order, batch.y_start[0],
+            float(batch.y0[0]), float(batch.y_scale[0]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
+            float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
+            pair_p, pair_r, taken, near_r)
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
+        assert n == len(set(pair_r[:n].tolist()))  # one-to-one

@@ -361,7 +361,7 @@ _bit_count: Any = _popcount
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pa: NDArray[np.float32], ref: NDArray[np.float32], order: NDArray[np.int32],
+                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], order: NDArray[np.int32],
                 y_start: NDArray[np.int32], y0: float, y_scale: float,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
@@ -377,7 +377,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     ``overlap_d`` of a mapped probe minutia matter, so each probe minutia reads
     one band, scanned without data-dependent branches (they mispredict); among
     equally weighted candidates the lowest original index wins, as in a plain
-    scan. ``taken``/``near_r`` are scratch of the reference's length.
+    scan. ``taken``/``near_r`` are scratch at least the reference's length.
     """
     n_p = px.shape[0]
     n_r = ref.shape[1]
@@ -386,10 +386,11 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     rc = ref[2]
     rs = ref[3]
     n_buckets = y_start.shape[0] - 1
+    sim_bits = sim.view(np.int32)
     c = np.cos(rot)
     s = np.sin(rot)
-    taken[:] = 0
-    near_r[:] = 0
+    taken[:n_r] = 0
+    near_r[:n_r] = 0
     total = 0.0
     n_near_p = 0
     n_pairs = 0
@@ -400,45 +401,40 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         dy = -(py[a] - ay)
         tx = bx + (c * dx - s * dy)
         ty = by - (s * dx + c * dy)
-        lim = ty - overlap_d
-        t = min(max(int(np.floor((lim - y0) * y_scale)) - 1, 0), n_buckets)  # one bucket early: rounding
-        q = y_start[t]
-        while q < n_r and ry[q] < lim:
-            q += 1
-        lim = ty + overlap_d
-        if q >= n_r or ry[q] > lim:
-            continue
+        # the rows of the y buckets that can hold minutiae within overlap_d: a superset of the band
+        # (one bucket more each side, for rounding) gives the same pairs, as only distances decide
+        t = int(np.floor((ty - overlap_d - y0) * y_scale)) - 1
+        q = y_start[min(max(t, 0), n_buckets)]
+        t = int(np.floor((ty + overlap_d - y0) * y_scale)) + 2
+        end = n_r if t > n_buckets else y_start[max(t, 0)]
         tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
         tol2 = tol * tol
-        ta = pa[a] + rot
-        ct = np.cos(ta)
-        st = np.sin(ta)
-        bj = -1
-        bo = n_r
-        bs = 0.0
+        # direction of the mapped minutia, by the angle-sum formulas
+        ct = pcos[a] * c - psin[a] * s
+        st = psin[a] * c + pcos[a] * s
+        # the best candidate as one integer key: its similarity's bits (non-negative floats order
+        # as their bits), then the lowest original index, then its row; 0 when none qualifies
+        best_key = np.int64(0)
         close = np.uint8(0)
-        while q < n_r and ry[q] <= lim:
+        while q < end:
             ddx = tx - rx[q]
             ddy = ty - ry[q]
             d2 = ddx * ddx + ddy * ddy
             near = np.uint8(d2 <= od2)
             close |= near
             near_r[q] |= near
-            # a geometric pair counts even with a weak local similarity
-            w = base + (1.0 - base) * sim[a, q]
-            o = order[q]
             ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
                   & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-            better = ok & (np.uint8(w > bs) | (np.uint8(w == bs) & np.uint8(o < bo)))
-            bs = w if better else bs
-            bj = q if better else bj
-            bo = o if better else bo
+            key = (np.int64(sim_bits[a, q]) << 32) | (np.int64(65535 - order[q]) << 16) | np.int64(q)
+            best_key = max(best_key, key if ok else np.int64(0))
             q += 1
         if close:
             n_near_p += 1
-        if bj >= 0:
+        if best_key > 0:
+            bj = best_key & 65535
             taken[bj] = 1
-            total += bs
+            # a geometric pair counts even with a weak local similarity
+            total += base + (1.0 - base) * sim[a, bj]
             pair_p[n_pairs] = a
             pair_r[n_pairs] = bj
             n_pairs += 1
@@ -452,29 +448,28 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 @njit(cache=True, fastmath=True)
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
+                 pcos: NDArray[np.float64], psin: NDArray[np.float64],
                  ref: NDArray[np.float32], ra: NDArray[np.float32], order: NDArray[np.int32],
                  position: NDArray[np.int32], y_start: NDArray[np.int32], y0: float,
                  y_scale: float, tol0: float, slope: float, cos_tol: float, overlap_d: float,
-                 min_overlap: float, base: float) -> float:
+                 min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
+                 best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     ``ra`` is the reference's directions and ``position`` each minutia's place
-    in the y order (see :func:`_pair_under` for the rest).
+    in the y order (see :func:`_pair_under` for the rest). ``sim`` and
+    ``covered`` may be wider than the reference (scratch reused across a
+    batch); the rest after ``base`` is scratch too.
     """
-    n_p, n_r = sim.shape
+    n_r = ref.shape[1]
     rx = ref[0]
     ry = ref[1]
     best = 0.0
     best_n = 0
-    pair_p = np.empty(n_p, np.int64)
-    pair_r = np.empty(n_p, np.int64)
-    best_p = np.empty(n_p, np.int64)
-    best_r = np.empty(n_p, np.int64)
-    taken = np.empty(n_r, np.uint8)
-    near_r = np.empty(n_r, np.uint8)
     # pairs already found under an alignment tried: an anchor among them would
     # give (nearly) the same alignment again, so it is skipped
-    covered = np.zeros((n_p, n_r), np.bool_)
+    covered[:, :n_r] = False
     for h in range(top_v.shape[0]):
         if top_v[h] <= 0:
             break
@@ -484,7 +479,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         if covered[i, qj]:
             continue
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pa, ref, order, y_start, y0, y_scale, px[i], py[i],
+        score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
                                pair_p, pair_r, taken, near_r)
         for q in range(n):
@@ -523,7 +518,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pa, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
+    score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
@@ -558,6 +553,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     cos_tol = np.cos(tol_angle)
     pcos = np.cos(pa)
     psin = np.sin(pa)
+    pcos64 = np.cos(pa.astype(np.float64))
+    psin64 = np.sin(pa.astype(np.float64))
     # each probe minutia's reference directions within the largest rotation: one or two
     # intervals of angle buckets (widened by a bucket each side, the exact test follows)
     seg = np.zeros((n_p, 4), np.int64)
@@ -583,19 +580,29 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     t_dot = np.empty(longest, np.int64)
     t_e1 = np.empty(longest, np.int64)
     t_e2 = np.empty(longest, np.int64)
-    keep = np.empty(longest, np.bool_)
     vals = np.empty(longest, np.float32)
+    # scratch reused for every reference (allocations cost as much as a few hundred pairs)
+    sim = np.empty((n_p, longest), np.float32)
+    covered = np.empty((n_p, longest), np.bool_)
+    pair_p = np.empty(n_p, np.int64)
+    pair_r = np.empty(n_p, np.int64)
+    best_p = np.empty(n_p, np.int64)
+    best_r = np.empty(n_p, np.int64)
+    taken = np.empty(longest, np.uint8)
+    near_r = np.empty(longest, np.uint8)
+    top_v = np.empty(max(1, hypotheses))
+    top_i = np.empty(max(1, hypotheses), np.int64)
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
         n_r = s1 - s0
         if n_r == 0 or n_p == 0:
             continue
-        sim = np.zeros((n_p, n_r), np.float32)
+        sim[:, :n_r] = 0.0
         # the best `hypotheses` local pairs (ties: lowest row-major index), by insertion into a short sorted list
         kh = max(1, min(hypotheses, n_p * n_r))
-        top_v = np.full(kh, -1.0)
-        top_i = np.zeros(kh, np.int64)
+        top_v[:] = -1.0
+        top_i[:] = 0
         for a in range(n_p):
             if not pu[a]:
                 continue
@@ -607,16 +614,17 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     b = a_order[s0 + j]
                     c = s0 + b
                     cand[n] = b
-                    t_dot[n], t_e1[n], t_e2[n] = _local_terms(p_terms, a, r_terms, c)
                     # cos of the direction difference, against cos of the largest rotation
-                    keep[n] = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
-                               & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
-                    n += 1
+                    ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
+                          & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
+                    n += int(ok)  # kept in place, branch-free
+            for m in range(n):
+                t_dot[m], t_e1[m], t_e2[m] = _local_terms(p_terms, a, r_terms, s0 + cand[m])
             for m in range(n):
                 e = np.float32(t_e1[m] + t_e2[m])
                 den = np.sqrt(np.float32(t_e1[m])) + np.sqrt(np.float32(t_e2[m]))
                 v = np.float32(1.0) - np.sqrt(e - np.float32(2 * t_dot[m])) / den
-                vals[m] = v if keep[m] and den > 0 else np.float32(0.0)
+                vals[m] = v if den > 0 else np.float32(0.0)
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
@@ -633,9 +641,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v, top_i, px, py, pa, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
+        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
                               position[s0:s1], y_start[k], y0[k], y_scale[k], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base)
+                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
     return out
 
 
@@ -678,6 +686,9 @@ class PreparedBatch:
         return int(self.offsets.shape[0] - 1)
 
 
+# Most minutiae a reference may have: the pairing packs a minutia's row and index in 16 bits each
+# (a fingerprint has well under 200).
+MAX_MINUTIAE = 65535
 # Bucket counts of the batch's search indexes: a few minutiae a bucket for a 40-60 minutiae template.
 Y_BUCKETS = 32
 ANGLE_BUCKETS = 64
@@ -698,6 +709,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     """Stack prepared references into single arrays, with their search orders."""
     n_refs = len(references)
     counts = np.array([len(r) for r in references], np.int64)
+    if counts.size and counts.max() > MAX_MINUTIAE:
+        raise TemplateError(f"a template has {counts.max()} minutiae; comparison takes at most {MAX_MINUTIAE}")
     offsets = np.zeros(n_refs + 1, np.int64)
     offsets[1:] = np.cumsum(counts)
 
