@@ -83,6 +83,12 @@ MIN_RELIABILITY = 0.0  # drop less reliable minutiae; 0.2 measured no better (be
 CLARITY_WINDOW_PX = 17  # ridge clarity is averaged over about two ridge periods.
 MIN_CLARITY = 0.0  # drop minutiae whose ridge clarity (relative to the print's median) is below this.
 MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
+# Learned minutia scorer (minutia_filter.py, trained on synthetic images by bench/minutia_filter_train.py):
+# 1 = reliability is its probability that the minutia is true and the MAX_MINUTIAE cap keeps the best
+# scored; 0 = the hand-made reliability (coherence x border x clarity) as before.
+MINUTIA_FILTER = 1
+MIN_MINUTIA_SCORE = 0.0  # drop minutiae the scorer gives less than this.
+CLARITY_WIDE_WINDOW_PX = 45  # the scorer's wide clarity: ~5 ridge periods, wider than a smudge's edge.
 
 # --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
 QUALITY_BLOCK = 16  # px: clarity is measured on 16x16 blocks (about two ridge periods at 500 ppi).
