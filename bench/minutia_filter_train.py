@@ -236,11 +236,17 @@ def main() -> None:
     parser.add_argument("--hidden", type=int, default=None, help="force the MLP width (0: logistic regression)")
     parser.add_argument("--l2", type=float, default=1e-3)
     parser.add_argument("--data", type=Path, default=Path("/tmp/minutia_filter_data.npz"))
+    parser.add_argument("--border-px", type=int, default=None,
+                        help="look for candidates down to this distance from the mask border (BORDER_CANDIDATE_PX)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--transfer", action="store_true")
     parser.add_argument("--leader-cache", type=Path,
                         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "scomm-bench" / "leader")
     args = parser.parse_args()
+    if args.border_px is not None:
+        from scomm.biometrics import parameters as P
+
+        P.BORDER_CANDIDATE_PX = args.border_px
     data = synthetic_dataset(args.persons, args.impressions, args.data)
     x, y, grp = data["x"], data["y"], data["group"]
     tr, va = grp < args.train, grp >= args.train

@@ -43,15 +43,24 @@ def test_reliability_is_the_score_and_the_cap_keeps_the_best(monkeypatch: pytest
     full = extract(img, FVC_PPI)
     assert full.reliability.min() >= 0 and full.reliability.max() <= 1
     assert np.unique(np.round(full.reliability, 3)).size > 10  # a graded score, not a constant
+    monkeypatch.setattr(P, "BORDER_CANDIDATE_PX", P.BORDER_MARGIN_PX)
+    inner = extract(img, FVC_PPI)
     monkeypatch.setattr(P, "MINUTIA_FILTER", 0)
     old = extract(img, FVC_PPI)
-    # with no score threshold the filter only rescores: the same minutiae (the cap is not reached here)
-    assert old.x.size == full.x.size < P.MAX_MINUTIAE
+    # without the border rescue and with no score threshold the scorer only rescores: same minutiae
+    # (the cap is not reached here)
+    assert old.x.size == inner.x.size < P.MAX_MINUTIAE
+    assert np.allclose(np.sort(old.x), np.sort(inner.x))
+    # the border rescue only adds confidently scored minutiae
+    d = np.hypot(full.x[:, None] - inner.x[None, :], full.y[:, None] - inner.y[None, :]).min(axis=1)
+    added = d > 0.01
+    assert added.any()
+    assert full.reliability[added].min() >= P.BORDER_RESCUE_SCORE
     monkeypatch.setattr(P, "MINUTIA_FILTER", 1)
     monkeypatch.setattr(P, "MAX_MINUTIAE", 15)
     capped = extract(img, FVC_PPI)
     assert capped.x.size == 15
-    assert capped.reliability.min() >= np.sort(full.reliability)[-15] - 1e-6
+    assert capped.reliability.min() >= np.sort(inner.reliability)[-15] - 1e-6
 
 
 def test_scorer_separates_true_from_false_minutiae_on_unseen_synthetic_prints() -> None:

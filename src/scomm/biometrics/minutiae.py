@@ -166,7 +166,12 @@ def detect_minutiae(
     out, features = minutia_candidates(skeleton, orientation, coherence, mask, clarity, context)
     if features is not None and P.MINUTIA_FILTER:
         out[:, 4] = minutia_filter.model().score(features)
-        out = out[out[:, 4] >= P.MIN_MINUTIA_SCORE]
+        # candidates inside the border margin (looked for when BORDER_CANDIDATE_PX < BORDER_MARGIN_PX)
+        # stay only when the scorer is confident
+        border = features[:, minutia_filter.FEATURE_NAMES.index("border")] * 30.0
+        keep = out[:, 4] >= P.MIN_MINUTIA_SCORE
+        keep &= (border >= P.BORDER_MARGIN_PX) | (out[:, 4] >= P.BORDER_RESCUE_SCORE)
+        out = out[keep]
     else:
         out = out[out[:, 4] >= P.MIN_RELIABILITY]
     if out.shape[0] > P.MAX_MINUTIAE:
@@ -196,7 +201,8 @@ def minutia_candidates(
     # Endings whose ridge stops at another node within the trace are spurs or islands.
     keep = ~((kind == MinutiaKind.ENDING) & (raw[:, 5] < 0) & (np.abs(raw[:, 5]) < P.SPUR_PX))
     border = ndimage.distance_transform_edt(mask)
-    keep &= border[y, x] >= P.BORDER_MARGIN_PX
+    margin = P.BORDER_MARGIN_PX if context is None or not P.MINUTIA_FILTER else P.BORDER_CANDIDATE_PX
+    keep &= border[y, x] >= margin
     if clarity is not None:
         keep &= clarity[y, x] >= P.MIN_CLARITY
     raw, y, x, kind = raw[keep], y[keep], x[keep], kind[keep]

@@ -88,6 +88,10 @@ MAX_MINUTIAE = 90  # cap per impression (keeps templates well under 2 KB).
 # scored; 0 = the hand-made reliability (coherence x border x clarity) as before.
 MINUTIA_FILTER = 1
 MIN_MINUTIA_SCORE = 0.0  # drop minutiae the scorer gives less than this.
+# Border rescue: with the scorer on, candidates are looked for down to this distance from the mask
+# border, and those closer than BORDER_MARGIN_PX are kept only when scored at least BORDER_RESCUE_SCORE.
+BORDER_CANDIDATE_PX = 4
+BORDER_RESCUE_SCORE = 0.8
 CLARITY_WIDE_WINDOW_PX = 45  # the scorer's wide clarity: ~5 ridge periods, wider than a smudge's edge.
 
 # --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
