@@ -235,7 +235,8 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=30, help="persons used for training (the rest validate)")
     parser.add_argument("--hidden", type=int, default=None, help="force the MLP width (0: logistic regression)")
     parser.add_argument("--l2", type=float, default=1e-3)
-    parser.add_argument("--data", type=Path, default=Path("/tmp/minutia_filter_data.npz"))
+    parser.add_argument("--data", type=Path, default=None,
+                        help="cache of the extracted candidates (default: a /tmp file named after the settings)")
     parser.add_argument("--border-px", type=int, default=None,
                         help="look for candidates down to this distance from the mask border (BORDER_CANDIDATE_PX)")
     parser.add_argument("--out", type=Path)
@@ -243,11 +244,12 @@ def main() -> None:
     parser.add_argument("--leader-cache", type=Path,
                         default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "scomm-bench" / "leader")
     args = parser.parse_args()
-    if args.border_px is not None:
-        from scomm.biometrics import parameters as P
+    from scomm.biometrics import parameters as P
 
+    if args.border_px is not None:
         P.BORDER_CANDIDATE_PX = args.border_px
-    data = synthetic_dataset(args.persons, args.impressions, args.data)
+    cache = args.data or Path(f"/tmp/minutia_filter_data_b{P.BORDER_CANDIDATE_PX}_{args.persons}x{args.impressions}.npz")
+    data = synthetic_dataset(args.persons, args.impressions, cache)
     x, y, grp = data["x"], data["y"], data["group"]
     tr, va = grp < args.train, grp >= args.train
     print(f"candidates: train {tr.sum()} ({y[tr].mean():.2f} true), validation {va.sum()} ({y[va].mean():.2f} true); "
