@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from scomm.biometrics import parameters as P
 from scomm.biometrics.enhancement import enhance, normalize
 from scomm.biometrics.image import to_reference_resolution
-from scomm.biometrics.minutiae import detect_minutiae, ridge_clarity
+from scomm.biometrics.minutiae import detect_minutiae, filter_context, ridge_clarity
 from scomm.biometrics.orientation import local_period, orientation_field, ridge_period
 from scomm.biometrics.quality import impression_quality
 from scomm.biometrics.segmentation import segmentation_mask
@@ -101,7 +101,10 @@ def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
     period_map, normalized, enhanced = enhanced_ridges(r)
     ridges = binarize(enhanced, r.mask)
     skeleton = thin(ridges)
-    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, ridge_clarity(enhanced, r.mask))
+    clarity = ridge_clarity(enhanced, r.mask)
+    context = (filter_context(enhanced, normalized, r.mask, skeleton, period_map, r.period, clarity)
+               if P.MINUTIA_FILTER else None)
+    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, clarity, context)
     quality = impression_quality(normalized, enhanced, r.mask)
     return Features(r.image, r.mask, r.orientation, r.coherence, r.period, period_map, enhanced, ridges, skeleton,
                     minutiae, quality)
