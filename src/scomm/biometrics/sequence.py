@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from scomm.biometrics import parameters as P
-from scomm.biometrics.comparison import MATCH_THRESHOLD, PreparedTemplate, compare_prepared
+from scomm.biometrics.comparison import MATCH_THRESHOLD, PreparedTemplate, compare_many, stack
 from scomm.biometrics.template import FingerPosition
 
 
@@ -59,9 +59,10 @@ def sequence_check(rolled: Mapping[FingerPosition, PreparedTemplate],
     fingers = tuple(sorted(set(rolled) & set(plain)))
     n = len(fingers)
     scores = np.zeros((n, n), np.float32)
-    for i, f in enumerate(fingers):
-        for j, g in enumerate(fingers):
-            scores[i, j] = compare_prepared(rolled[f], plain[g])
+    if n:
+        plains = stack([plain[g] for g in fingers])
+        for i, f in enumerate(fingers):
+            scores[i] = compare_many(rolled[f], plains)
     moved: dict[FingerPosition, FingerPosition] = {}
     if n >= 2:
         _rows, cols = linear_sum_assignment(scores, maximize=True)
