@@ -51,6 +51,10 @@ CRIMINAL_TENPRINT_TOTS = frozenset({"CAR", "CNA"})
 """Criminal ten-print submissions, answer required or not (EBTS)."""
 PLAIN_THUMBS = {11: 1, 12: 6}
 """Plain right/left thumb positions (ANSI/NIST-ITL Table 8) as the finger they show."""
+ROLLED_IMPRESSIONS = frozenset({1, 3})
+"""IMP codes of rolled impressions (live-scan and non-live-scan)."""
+PLAIN_IMPRESSIONS = frozenset({0, 2})
+"""IMP codes of plain impressions (live-scan and non-live-scan)."""
 SLAP_POSITIONS = frozenset({13, 14, 15})
 """Plain slaps holding several fingers: four-finger right and left, and both thumbs."""
 DEFAULT_DAI = "DCSCOMM00"
@@ -165,19 +169,19 @@ def _fingers(txn: Transaction) -> tuple[FingerImpression, ...]:
     chosen: dict[int, FingerImageRecord] = {}
     slaps: list[FingerImageRecord] = []
     for img in finger_image_records(txn):
-        if len(img.positions) == 1 and img.position in SLAP_POSITIONS and img.impression in (0, 2):
+        if len(img.positions) == 1 and img.position in SLAP_POSITIONS and img.impression in PLAIN_IMPRESSIONS:
             slaps.append(img)
             continue
-        if len(img.positions) != 1 or img.impression not in (0, 1, 2, 3):
+        if len(img.positions) != 1 or img.impression not in ROLLED_IMPRESSIONS | PLAIN_IMPRESSIONS:
             continue
         finger = PLAIN_THUMBS.get(img.position, img.position)
         if not 1 <= finger <= 10:
             continue
-        if img.position in PLAIN_THUMBS and img.impression in (1, 3):
+        if img.position in PLAIN_THUMBS and img.impression in ROLLED_IMPRESSIONS:
             continue  # a "rolled plain thumb" is contradictory; ignore rather than guess
-        rolled = img.impression in (1, 3)
+        rolled = img.impression in ROLLED_IMPRESSIONS
         held = chosen.get(finger)
-        if held is None or (rolled and held.impression not in (1, 3)):
+        if held is None or (rolled and held.impression not in ROLLED_IMPRESSIONS):
             chosen[finger] = img
     out: dict[int, FingerImpression] = {}
     for finger in sorted(chosen):

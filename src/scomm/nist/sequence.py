@@ -15,12 +15,11 @@ from scomm.biometrics.sequence import SequenceCheck, sequence_check
 from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
 from scomm.biometrics.template import FingerPosition, ImpressionType
 from scomm.errors import ImageError, TransactionFormatError
+from scomm.nist.booking import PLAIN_IMPRESSIONS as PLAIN
+from scomm.nist.booking import ROLLED_IMPRESSIONS as ROLLED
 from scomm.nist.fields import where
 from scomm.nist.images import FingerImageRecord, decode_image, finger_image_records
 from scomm.nist.transaction import Transaction
-
-ROLLED = (1, 3)
-PLAIN = (0, 2)
 
 
 def check_transaction_sequence(txn: Transaction) -> SequenceCheck | None:
