@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import ndimage
 
 from scomm.biometrics import (
@@ -16,7 +17,8 @@ from scomm.biometrics import (
 from scomm.biometrics import parameters as P
 from scomm.biometrics.enhancement import enhance
 from scomm.biometrics.extraction import extract_features
-from scomm.biometrics.orientation import local_period
+from scomm.biometrics.orientation import local_period, orientation_field
+from scomm.biometrics.segmentation import extended_mask
 
 from .conftest import FVC, FVC_PPI, SFINGE, needs_data
 
@@ -91,3 +93,38 @@ def test_gabor_with_a_period_map_beats_any_single_period_on_mixed_spacings() -> 
     mapped = agreement(period_map)
     assert mapped > 0.92
     assert all(mapped > agreement(p) + 0.03 for p in (6.0, 8.5, 12.0))
+
+
+def test_extended_mask_grows_the_foreground_by_the_given_distance() -> None:
+    mask = np.zeros((60, 60), bool)
+    mask[20:40, 20:40] = True
+    assert extended_mask(mask, 0) is mask
+    grown = extended_mask(mask, 5)
+    assert grown[mask].all() and grown[15, 30] and grown[30, 44] and not grown[14, 30] and not grown[30, 46]
+
+
+@needs_data
+def test_grown_detection_area_keeps_minutiae_inside_the_foreground(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(P, "MASK_EXTENSION_PX", 12.0)
+    img, _ = load_image(FVC / "102_1.tif")
+    f = extract_features(img, FVC_PPI)
+    assert f.skeleton[~f.mask].any()  # ridges are traced past the foreground's edge ...
+    x, y = f.minutiae[:, 0].astype(int), f.minutiae[:, 1].astype(int)
+    assert len(x) >= 15 and f.mask[y, x].all()  # ... but minutiae are kept only inside it
+
+
+def test_adaptive_orientation_follows_a_tight_circular_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    yy, xx = np.mgrid[:160, :160].astype(np.float32)
+    r = np.hypot(yy - 80, xx - 80)
+    img = (128 + 80 * np.cos(2 * np.pi * r / 9)).astype(np.float32)  # concentric ridges: a core at the centre
+    near = (r > 8) & (r < 24)
+    truth = np.mod(np.arctan2(yy - 80, xx - 80) + np.pi / 2, np.pi)  # ridges run round the centre
+
+    def error() -> float:
+        theta, _ = orientation_field(img)
+        d = np.abs(np.mod(theta - truth + np.pi / 2, np.pi) - np.pi / 2)
+        return float(d[near].mean())
+
+    wide = error()
+    monkeypatch.setattr(P, "ORIENTATION_SIGMA_NEAR", 4.0)
+    assert error() <= wide
