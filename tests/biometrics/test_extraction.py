@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import ndimage
 
 from scomm.biometrics import (
@@ -16,7 +17,8 @@ from scomm.biometrics import (
 from scomm.biometrics import parameters as P
 from scomm.biometrics.enhancement import enhance
 from scomm.biometrics.extraction import extract_features
-from scomm.biometrics.orientation import local_period
+from scomm.biometrics.orientation import local_period, orientation_field
+from scomm.biometrics.segmentation import extended_mask
 
 from .conftest import FVC, FVC_PPI, SFINGE, needs_data
 
@@ -91,3 +93,32 @@ def test_gabor_with_a_period_map_beats_any_single_period_on_mixed_spacings() -> 
     mapped = agreement(period_map)
     assert mapped > 0.92
     assert all(mapped > agreement(p) + 0.03 for p in (6.0, 8.5, 12.0))
+
+
+def test_extended_mask_grows_the_foreground_by_the_given_distance() -> None:
+    mask = np.zeros((60, 60), bool)
+    mask[20:40, 20:40] = True
+    assert extended_mask(mask, 0) is mask
+    grown = extended_mask(mask, 5)
+    assert grown[mask].all() and grown[15, 30] and grown[30, 44] and not grown[14, 30] and not grown[30, 46]
+
+
+@needs_data
+def test_grown_detection_area_keeps_minutiae_inside_the_foreground(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(P, "MASK_EXTENSION_PX", 12.0)
+    img, _ = load_image(FVC / "102_1.tif")
+    f = extract_features(img, FVC_PPI)
+    assert f.skeleton[~f.mask].any()  # ridges are traced past the foreground's edge ...
+    x, y = f.minutiae[:, 0].astype(int), f.minutiae[:, 1].astype(int)
+    assert len(x) >= 15 and f.mask[y, x].all()  # ... but minutiae are kept only inside it
+
+
+def test_adaptive_orientation_changes_nothing_where_ridges_are_straight(monkeypatch: pytest.MonkeyPatch) -> None:
+    yy, xx = np.mgrid[:160, :160].astype(np.float32)
+    img = (128 + 80 * np.cos(2 * np.pi * (xx * 0.8 + yy * 0.6) / 9)).astype(np.float32)
+    theta, coherence = orientation_field(img)
+    monkeypatch.setattr(P, "ORIENTATION_SIGMA_NEAR", 5.0)
+    theta_a, coherence_a = orientation_field(img)
+    inner = (slice(30, 130), slice(30, 130))
+    assert np.allclose(coherence_a[inner], coherence[inner], atol=1e-3)
+    assert np.abs(np.mod(theta_a - theta + np.pi / 2, np.pi) - np.pi / 2)[inner].max() < 1e-2

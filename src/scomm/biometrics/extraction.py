@@ -21,7 +21,7 @@ from scomm.biometrics.image import to_reference_resolution
 from scomm.biometrics.minutiae import detect_minutiae, filter_context, ridge_clarity
 from scomm.biometrics.orientation import local_period, orientation_field, ridge_period
 from scomm.biometrics.quality import impression_quality
-from scomm.biometrics.segmentation import segmentation_mask
+from scomm.biometrics.segmentation import extended_mask, segmentation_mask
 from scomm.biometrics.skeleton import binarize, thin
 from scomm.biometrics.template import FingerPosition, ImpressionType, Template
 from scomm.errors import ImageError
@@ -84,9 +84,15 @@ def enhanced_ridges(r: RidgeStructure) -> tuple[NDArray[np.float32], NDArray[np.
     detection and impression quality both start from."""
     period_map = (local_period(r.image, r.mask, r.period) if P.LOCAL_PERIOD
                   else np.full(r.image.shape, r.period, np.float32))
-    normalized = normalize(r.image, r.mask)
-    enhanced = enhance(r.image, r.orientation, period_map if P.LOCAL_PERIOD else r.period, r.mask, normalized)
+    area = detection_area(r)
+    normalized = normalize(r.image, area)
+    enhanced = enhance(r.image, r.orientation, period_map if P.LOCAL_PERIOD else r.period, area, normalized)
     return period_map, normalized, enhanced
+
+
+def detection_area(r: RidgeStructure) -> NDArray[np.bool_]:
+    """Where ridges are enhanced and skeletonised: the foreground grown by ``MASK_EXTENSION_PX``."""
+    return extended_mask(r.mask, P.MASK_EXTENSION_PX)
 
 
 def ridge_quality(r: RidgeStructure) -> int:
@@ -99,12 +105,13 @@ def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
     """Run the pipeline and keep every intermediate (``extract`` keeps only the template)."""
     r = ridge_structure(image, ppi)
     period_map, normalized, enhanced = enhanced_ridges(r)
-    ridges = binarize(enhanced, r.mask)
+    area = detection_area(r)
+    ridges = binarize(enhanced, area)
     skeleton = thin(ridges)
     clarity = ridge_clarity(enhanced, r.mask)
     context = (filter_context(enhanced, normalized, r.mask, skeleton, period_map, r.period, clarity)
                if P.MINUTIA_FILTER else None)
-    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, clarity, context)
+    minutiae = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, clarity, context, area)
     quality = impression_quality(normalized, enhanced, r.mask)
     return Features(r.image, r.mask, r.orientation, r.coherence, r.period, period_map, enhanced, ridges, skeleton,
                     minutiae, quality)

@@ -153,6 +153,7 @@ def detect_minutiae(
     mask: NDArray[np.bool_],
     clarity: NDArray[np.float32] | None = None,
     context: FilterContext | None = None,
+    area: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64]:
     """Minutiae as an (N, 5) array of x, y, angle (template convention), kind, reliability.
 
@@ -163,7 +164,7 @@ def detect_minutiae(
     ``MIN_MINUTIA_SCORE`` are dropped, and the ``MAX_MINUTIAE`` cap keeps the
     best scored.
     """
-    out, features = minutia_candidates(skeleton, orientation, coherence, mask, clarity, context)
+    out, features = minutia_candidates(skeleton, orientation, coherence, mask, clarity, context, area)
     if features is not None and P.MINUTIA_FILTER:
         out[:, 4] = minutia_filter.model().score(features)
         # candidates inside the border margin (looked for when BORDER_CANDIDATE_PX < BORDER_MARGIN_PX)
@@ -186,9 +187,15 @@ def minutia_candidates(
     mask: NDArray[np.bool_],
     clarity: NDArray[np.float32] | None = None,
     context: FilterContext | None = None,
+    area: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
     """Minutiae after the geometric filters, with the hand-made reliability, and
-    their learned-scorer features when ``context`` is given (for training too)."""
+    their learned-scorer features when ``context`` is given (for training too).
+
+    ``area``, when given, is the (grown) region the skeleton was traced in:
+    candidates must also lie ``BORDER_MARGIN_PX`` inside its edge, where ridges
+    were cut.
+    """
     skel = np.ascontiguousarray(skeleton, dtype=np.uint8)
     raw_all = _detect(skel, P.TRACE_PX, _DY, _DX)
     empty = (np.zeros((0, 5)), None if context is None else np.zeros((0, len(minutia_filter.FEATURE_NAMES))))
@@ -203,6 +210,10 @@ def minutia_candidates(
     border = ndimage.distance_transform_edt(mask)
     margin = P.BORDER_MARGIN_PX if context is None or not P.MINUTIA_FILTER else P.BORDER_CANDIDATE_PX
     keep &= border[y, x] >= margin
+    if area is not None and area is not mask:
+        # padded: the image's own edge cuts ridges too
+        inside = ndimage.distance_transform_edt(np.pad(area, 1))[1:-1, 1:-1]
+        keep &= inside[y, x] >= P.BORDER_MARGIN_PX
     if clarity is not None:
         keep &= clarity[y, x] >= P.MIN_CLARITY
     raw, y, x, kind = raw[keep], y[keep], x[keep], kind[keep]

@@ -35,6 +35,13 @@ GRADIENT_SIGMA = 1.0  # derivative-of-Gaussian scale, px; ridge width is ~4-5 px
 # Smoothing of the structure tensor, px (~ one ridge period): 10 measured better
 # than 5, 7 and 13 on the FVC2002 DB2 / SFinGe DB4 B sets.
 ORIENTATION_SIGMA = 10.0
+# Coherence-adaptive smoothing (0: off): where the tensor smoothed at this narrower σ is more coherent
+# than the wide one by ORIENTATION_ADAPT or more (ridges bending within the wide window: cores,
+# deltas), the narrow orientation is used, blended linearly below that; coherence stays the wide one.
+# Measured within noise (bench/extractor_eval.py, docs/biometrics.md "Extractor diagnosis, session 3"):
+# σ 5 / 6 with adapt 0.1-0.2, alone and with the wide σ at 13: off.
+ORIENTATION_SIGMA_NEAR = 0.0
+ORIENTATION_ADAPT = 0.2
 ORIENTATION_CELL = 4  # the tensor is smoothed on 4x4-pixel cells, then interpolated back (speed).
 # Mean coherence of the foreground below this means no ridge pattern (noise
 # measures ~0.1-0.2, real prints 0.5-0.8).
@@ -64,7 +71,7 @@ LOCAL_PERIOD = 1  # 0: one period per impression (the spectral peak), as before.
 
 # --- enhancement -----------------------------------------------------------------
 GABOR_ORIENTATIONS = 16  # angular steps of the filter bank (11.25 degrees).
-GABOR_ELONGATION = 1.0  # envelope length along / across the ridges; 1.6 measured no better than isotropic.
+GABOR_ELONGATION = 1.0  # envelope length along / across the ridges; 1.6 no better than isotropic, 0.5 / 0.7 worse.
 GABOR_SIGMA_FACTOR = 0.5  # Gaussian sigma as a fraction of the ridge period (Hong et al. use ~4 px at 9 px period).
 
 # --- minutiae ---------------------------------------------------------------------
@@ -99,6 +106,12 @@ MIN_MINUTIA_SCORE = 0.0
 # DB2 2.95 -> 2.50-2.64% for candidates from 2/4/6 px and scores 0.75-0.9, SFinGe DB4 unchanged (4.64%);
 # keeping every margin candidate (score 0) was worse (3.57 / 5.36%); 4 and 0.8 are mid-plateau.
 BORDER_CANDIDATE_PX = 4
+# Ridges are enhanced and skeletonised on the foreground grown by this many px (0: on the foreground
+# itself), so the false endings where the mask's edge cuts ridges lie outside the foreground; candidates
+# must then also lie BORDER_MARGIN_PX inside the grown edge. 8 / 12 / 16 px measured within noise on
+# EER (FNMR at FMR 0.1% better on both sets, FVC-protocol EER of FVC2002 DB2 worse; +10-20 ms for the
+# larger Gabor area): off. See docs/biometrics.md, "Extractor diagnosis, session 3".
+MASK_EXTENSION_PX = 0.0
 BORDER_RESCUE_SCORE = 0.8
 CLARITY_WIDE_WINDOW_PX = 45  # the scorer's wide clarity: ~5 ridge periods, so a smudged region reads low as a whole.
 

@@ -50,6 +50,19 @@ def segmentation_mask(image: NDArray[np.float32]) -> NDArray[np.bool_]:
     return np.ascontiguousarray(full, dtype=bool)
 
 
+def extended_mask(mask: NDArray[np.bool_], px: float) -> NDArray[np.bool_]:
+    """``mask`` grown by ``px`` pixels: where ridges are enhanced and skeletonised.
+
+    Ridges cut by the mask's edge end there, and every cut is a false ridge
+    ending; growing the area the skeleton is traced in moves those cuts
+    ``px`` outside the foreground, so minutiae near the foreground's border
+    can be told from them (the border filter then measures from the grown edge).
+    """
+    if px <= 0:
+        return mask
+    return np.asarray(ndimage.distance_transform_edt(~mask) <= px)
+
+
 def _disk(radius: int) -> NDArray[np.bool_]:
     yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
     return np.asarray(xx * xx + yy * yy <= radius * radius)
