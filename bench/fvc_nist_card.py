@@ -55,9 +55,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--matcher", action="append", default=None)
     parser.add_argument("--plain", action="append", choices=["segmented", "whole"], default=None)
-    parser.add_argument("--rolled", action="append", choices=["isolated", "box"], default=None,
-                        help="isolated (default): each rolled box cut down to its own finger (slap.isolate_print); "
-                             "box: the rolled box as scanned, neighbours' spill included")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     from scomm.biometrics import parameters
@@ -67,14 +64,10 @@ def main() -> None:
     t0 = time.process_time()
     rolled, plain, tips = card_images()
     read_s = time.process_time() - t0
-    from scomm.biometrics.slap import isolate_print
-
-    isolated = {f: isolate_print(img) for f, img in rolled.items()}
-    runs = [(name, box) for name in args.matcher or ["scomm"] for box in args.rolled or ["isolated"]]
-    for name, box in runs:
+    for name in args.matcher or ["scomm"]:
         stack = make_stack(name)
         t0 = time.process_time()
-        rolled_t = {f: stack.extract(img) for f, img in (rolled if box == "box" else isolated).items()}
+        rolled_t = {f: stack.extract(img) for f, img in rolled.items()}
         rolled_ms = (time.process_time() - t0) * 1000 / len(rolled)
         for mode in args.plain or ["segmented"]:
             t0 = time.process_time()
@@ -97,7 +90,7 @@ def main() -> None:
             g = np.array([stack.compare(rolled_t[a], plain_t[b]) for a, b in genuine])
             i = np.array([stack.compare(rolled_t[a], plain_t[b]) for a, b in impostor]
                          + [stack.compare(rolled_t[a], rolled_t[b]) for a in range(1, 11) for b in range(a + 1, 11)])
-            row = {"matcher": name, "rolled": box, "plain": mode, "eer": round(100 * eer(g, i), 2),
+            row = {"matcher": name, "plain": mode, "eer": round(100 * eer(g, i), 2),
                    "fmr100": round(100 * fnmr_at_fmr(g, i, 0.01), 2), "zero_fmr": round(100 * fnmr_at_fmr(g, i, 0.0), 2),
                    "extract_ms_rolled": round(rolled_ms), "extract_ms_plain": round(plain_ms),
                    "read_and_segment_s": round(read_s, 2), "genuine": int(g.size), "impostor": int(i.size)}

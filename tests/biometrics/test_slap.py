@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from scomm.biometrics import FingerPosition, ImpressionType, compare_prepared, extract, prepare
-from scomm.biometrics import parameters as P
-from scomm.biometrics.slap import SLAP_FINGERS, isolate_print, segment_slap
+from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
 from scomm.errors import ImageError
 
 CARD = Path("../shared/data/nist-eft/nist-type-14-tpcard.eft")
@@ -96,51 +95,3 @@ def test_blank_slap_is_refused_with_the_count_found() -> None:
 def test_single_finger_position_is_not_a_slap() -> None:
     with pytest.raises(ImageError, match="not a plain slap"):
         segment_slap(np.zeros((500, 500), np.uint8), FingerPosition.RIGHT_INDEX)
-
-
-def _ridges(shape: tuple[int, int], centre: tuple[float, float], radius: float) -> np.ndarray:
-    """Dark sinusoidal ridges (period 9 px) inside a disc; 0 outside."""
-    yy, xx = np.mgrid[: shape[0], : shape[1]].astype(np.float64)
-    inside = np.hypot(xx - centre[0], yy - centre[1]) <= radius
-    return np.where(inside, 90 * (1 + np.sin(2 * np.pi * (xx * 0.8 + yy * 0.6) / 9)), 0.0)
-
-
-def test_isolate_print_keeps_the_largest_ridge_region_and_whitens_the_rest() -> None:
-    shape = (600, 700)
-    main = _ridges(shape, (260, 300), 200)
-    spill = _ridges(shape, (650, 300), 90)  # a neighbour's ridges at the box's edge
-    image = np.clip(235 - main - spill, 0, 255).astype(np.uint8)
-    out = isolate_print(image)
-    h, w = out.shape
-    # cropped to the disc (400 px) plus margins, the spill's columns gone
-    assert 400 <= w <= 400 + 4 * P.SLAP_MARGIN_PX + 2 * P.SLAP_CELL, out.shape
-    assert 400 <= h <= 400 + 4 * P.SLAP_MARGIN_PX + 2 * P.SLAP_CELL, out.shape
-    assert out[:, -20:].std() < 5  # right edge of the crop: blank paper, no ridges
-    assert out[200:400, 150:350].std() > 40  # the print itself untouched
-
-
-def test_isolate_print_leaves_a_single_print_unchanged_inside_its_crop() -> None:
-    shape = (500, 500)
-    image = np.clip(235 - _ridges(shape, (250, 250), 180), 0, 255).astype(np.uint8)
-    out = isolate_print(image)
-    rows = np.flatnonzero((image < 200).any(axis=1))
-    cols = np.flatnonzero((image < 200).any(axis=0))
-    # every dark pixel of the print survives the crop
-    assert (out < 200).sum() == (image < 200).sum()
-    assert out.shape[0] >= rows[-1] - rows[0] + 1 and out.shape[1] >= cols[-1] - cols[0] + 1
-
-
-def test_isolate_print_returns_a_blank_image_whole_for_the_extractor_to_refuse() -> None:
-    blank = np.full((400, 400), 240, np.uint8)
-    assert isolate_print(blank).shape == blank.shape
-    with pytest.raises(ImageError, match="blank"):
-        extract(isolate_print(blank))
-
-
-@needs_card
-def test_isolate_print_cuts_the_neighbours_spill_out_of_a_card_rolled_box(card) -> None:
-    """Rolled box 9 of the card holds finger 10's ridges at its right edge (seen on the card)."""
-    rolled, _plain = card
-    out = isolate_print(rolled[9])
-    assert out.shape[1] < 0.65 * rolled[9].shape[1], out.shape
-    assert out.shape[0] > 0.7 * rolled[9].shape[0]

@@ -1,4 +1,4 @@
-"""Cut card boxes into single prints: slaps into fingertips, rolled boxes down to their own finger.
+"""Cut a plain slap (four fingers, or two thumbs, pressed at once) into single fingertips.
 
 Every ten-print card and most live-scan bookings carry plain impressions beside
 the rolled ones: FBI practice compares the two to catch rolled prints taken in
@@ -13,12 +13,6 @@ anything thinner than a fingertip (captions, pen strokes) and separates
 fingertips that only touch through such marks; regions in the same column are
 one finger, of which the topmost is the tip; the tips, ordered from left to
 right, are the hand's fingers in the order a slap shows them.
-
-A rolled box has the same problem on a smaller scale: an inked finger rolled
-past its box line leaves ridges in the next box, and the box holds its caption
-and the printed lines. Those ridges belong to another finger and give the
-matcher minutiae no mate can have, so :func:`isolate_print` keeps the largest
-ridge region and whitens everything else.
 """
 
 from __future__ import annotations
@@ -91,46 +85,13 @@ def segment_slap(image: NDArray[np.generic], slap_position: int, ppi: int = 500)
     return out
 
 
-def isolate_print(image: NDArray[np.generic], ppi: int = 500) -> NDArray[np.uint8]:
-    """The single-finger image at 500 ppi, cropped to its largest ridge region and with every other
-    ridge region (a neighbouring finger's spill, captions, box lines) painted as blank paper.
-
-    An image with one ridge region comes back cropped to it (plus a margin of
-    two ridge periods) and otherwise unchanged; one with none comes back whole,
-    for the extractor to refuse with its own reason.
-    """
-    grey = to_reference_resolution(image, ppi)
-    found = _ridge_regions(grey)
-    if found is None:
-        return np.clip(grey, 0, 255).astype(np.uint8)
-    labels, step = found
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    if sizes.max() == 0:
-        return np.clip(grey, 0, 255).astype(np.uint8)
-    keep = labels == int(np.argmax(sizes))
-    m = P.SLAP_MARGIN_PX
-    r = max(1, -(-m // step))
-    keep = ndimage.binary_dilation(keep, structure=np.ones((2 * r + 1, 2 * r + 1), bool))
-    h, w = grey.shape
-    pixels = np.zeros((h, w), bool)
-    cells = np.repeat(np.repeat(keep, step, axis=0), step, axis=1)
-    pixels[: cells.shape[0], : cells.shape[1]] = cells
-    paper = float(np.percentile(grey, 95))
-    out = np.where(pixels, grey, paper)
-    rows = np.flatnonzero(pixels.any(axis=1))
-    cols = np.flatnonzero(pixels.any(axis=0))
-    out = out[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-    return np.clip(out, 0, 255).astype(np.uint8)
-
-
-def _ridge_regions(grey: NDArray[np.float32]) -> tuple[NDArray[np.int32], int] | None:
-    """Labelled ridge regions on SLAP_CELL cells (thin marks opened away, holes filled), and the cell size."""
+def _fingertip_boxes(grey: NDArray[np.float32]) -> list[tuple[tuple[int, int, int, int], int]]:
+    """Boxes (x0, y0, x1, y1) and areas of the topmost ridge region of every finger column."""
     step = P.SLAP_CELL
     h, w = grey.shape
     hh, ww = h // step * step, w // step * step
     if hh < 2 * step or ww < 2 * step:
-        return None
+        return []
     dev = local_deviation(grey, P.BLOCK)
     cells = dev[:hh, :ww].reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
     mask = cells > max(P.SLAP_FOREGROUND_FRACTION * float(np.percentile(cells, 95)), 1e-6)
@@ -140,15 +101,6 @@ def _ridge_regions(grey: NDArray[np.float32]) -> tuple[NDArray[np.int32], int] |
     mask = ndimage.binary_opening(mask, structure=xx * xx + yy * yy <= r * r)
     mask = ndimage.binary_fill_holes(mask)
     labels, _n = ndimage.label(mask)
-    return labels.astype(np.int32), step
-
-
-def _fingertip_boxes(grey: NDArray[np.float32]) -> list[tuple[tuple[int, int, int, int], int]]:
-    """Boxes (x0, y0, x1, y1) and areas of the topmost ridge region of every finger column."""
-    found = _ridge_regions(grey)
-    if found is None:
-        return []
-    labels, step = found
     regions: list[tuple[tuple[int, int, int, int], int]] = []
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         if sl is None:

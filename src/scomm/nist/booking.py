@@ -31,7 +31,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 from scomm.biometrics.image import REFERENCE_PPI
-from scomm.biometrics.slap import SLAP_FINGERS, isolate_print, segment_slap
+from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
 from scomm.biometrics.template import FingerPosition, ImpressionType
 from scomm.errors import ImageError, TransactionFormatError
 from scomm.nist.images import FingerImageRecord, decode_image, encode_wsq, finger_image_records
@@ -186,15 +186,10 @@ def _fingers(txn: Transaction) -> tuple[FingerImpression, ...]:
     out: dict[int, FingerImpression] = {}
     for finger in sorted(chosen):
         img = chosen[finger]
-        if img.impression in ROLLED_IMPRESSIONS:
-            # a rolled box can hold a neighbouring finger's spill: keep only its own print
-            image, ppi = isolate_print(decode_image(img), _scale(img)), REFERENCE_PPI
-        else:
-            image, ppi = decode_image(img), _scale(img)
         out[finger] = FingerImpression(
             position=FingerPosition(finger),
-            image=image,
-            ppi=ppi,
+            image=decode_image(img),
+            ppi=_scale(img),
             impression=ImpressionType(img.impression),
         )
     for img in slaps:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from scomm.biometrics import extract, prepare
 from scomm.biometrics.comparison import PreparedTemplate
 from scomm.biometrics.sequence import SequenceCheck, sequence_check
-from scomm.biometrics.slap import SLAP_FINGERS, isolate_print, segment_slap
+from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
 from scomm.biometrics.template import FingerPosition, ImpressionType
 from scomm.errors import ImageError, TransactionFormatError
 from scomm.nist.booking import PLAIN_IMPRESSIONS as PLAIN
@@ -45,8 +45,7 @@ def check_transaction_sequence(txn: Transaction) -> SequenceCheck | None:
     for finger, img in rolled_records.items():
         if finger in plain:
             try:
-                own = isolate_print(decode_image(img), img.ppi or 500)  # at 500 ppi, a neighbour's spill removed
-                rolled[finger] = prepare(extract(own, 500, finger, ImpressionType(img.impression)))
+                rolled[finger] = prepare(extract(decode_image(img), img.ppi or 500, finger, ImpressionType(img.impression)))
             except ImageError:
                 continue
     if len(set(rolled) & set(plain)) < 2:
