@@ -248,8 +248,8 @@ def _pair_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray,
 
 
 def test_banded_pairing_equals_a_plain_scan() -> None:
-    """The compiled pairing reads only a band of y buckets and packs its choice into an integer key; it
-    must pair exactly as scanning every reference minutia would, ties included."""
+    """The compiled pairing reads only the grid cells around each mapped minutia and packs its choice into an
+    integer key; it must pair exactly as scanning every reference minutia would, ties included."""
     rng = np.random.default_rng(11)
     n_p, n_r = 40, 50
     px, py = rng.uniform(0, 300, n_p).astype(np.float32), rng.uniform(0, 400, n_p).astype(np.float32)
@@ -270,8 +270,9 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
                   float(rng.uniform(-1.5, 1.5)))
         want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor)
         got, n = comparison._pair_under(
-            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.order, batch.y_start[0],
-            float(batch.y0[0]), float(batch.y_scale[0]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
+            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, batch.cell_start,
+            float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
+            int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
             pair_p, pair_r, taken, near_r)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12)

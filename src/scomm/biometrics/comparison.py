@@ -363,8 +363,8 @@ _bit_count: Any = _popcount
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], order: NDArray[np.int32],
-                y_start: NDArray[np.int32], y0: float, y_scale: float,
+                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
+                cell_start: NDArray[np.int32], gx0: float, gy0: float, rows: int, cols: int,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
@@ -372,14 +372,17 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
-    The reference is in y order: ``ref`` rows are x, y, cos and sin of the
-    direction of its minutiae sorted by y, ``order`` their original indices,
-    ``y_start`` indexes them by y bucket, and ``sim``'s columns and
-    ``pair_r`` use the sorted positions. Only reference minutiae within
-    ``overlap_d`` of a mapped probe minutia matter, so each probe minutia reads
-    one band, scanned without data-dependent branches (they mispredict); among
-    equally weighted candidates the lowest original index wins, as in a plain
-    scan. ``taken``/``near_r`` are scratch at least the reference's length.
+    The reference is in grid order: ``ref`` rows are x, y, cos and sin of
+    the direction of its minutiae sorted by cell of a ``GRID_CELL_PX`` square
+    grid (``rows`` x ``cols`` from (gx0, gy0); ``cell_start[r * cols + c]``
+    the first in cell (r, c), row-major, so a run of cells of one grid row is
+    one run of minutiae); ``tie`` is ``(65535 - original index) << 16 | sorted
+    position``; ``sim``'s columns and ``pair_r`` use the sorted positions.
+    Only reference minutiae within ``overlap_d`` of a mapped probe minutia
+    matter, so each probe minutia reads the few runs of cells around it,
+    scanned without data-dependent branches (they mispredict); among equally
+    weighted candidates the lowest original index wins, as in a plain scan.
+    ``taken``/``near_r`` are scratch at least the reference's length.
     """
     n_p = px.shape[0]
     n_r = ref.shape[1]
@@ -387,8 +390,11 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     ry = ref[1]
     rc = ref[2]
     rs = ref[3]
-    n_buckets = y_start.shape[0] - 1
     sim_bits = sim.view(np.int32)
+    # search half-width: overlap_d and a margin for the rounding of cell indexes (a superset of the
+    # disc gives the same pairs, as only distances decide)
+    reach = overlap_d + 1.0
+    inv_cell = 1.0 / GRID_CELL_PX
     c = np.cos(rot)
     s = np.sin(rot)
     taken[:n_r] = 0
@@ -403,12 +409,10 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         dy = -(py[a] - ay)
         tx = bx + (c * dx - s * dy)
         ty = by - (s * dx + c * dy)
-        # the rows of the y buckets that can hold minutiae within overlap_d: a superset of the band
-        # (one bucket more each side, for rounding) gives the same pairs, as only distances decide
-        t = int(np.floor((ty - overlap_d - y0) * y_scale)) - 1
-        q = y_start[min(max(t, 0), n_buckets)]
-        t = int(np.floor((ty + overlap_d - y0) * y_scale)) + 2
-        end = n_r if t > n_buckets else y_start[max(t, 0)]
+        r_lo = max(int(np.floor((ty - reach - gy0) * inv_cell)), 0)
+        r_hi = min(int(np.floor((ty + reach - gy0) * inv_cell)), rows - 1)
+        c_lo = max(int(np.floor((tx - reach - gx0) * inv_cell)), 0)
+        c_hi = min(int(np.floor((tx + reach - gx0) * inv_cell)), cols - 1)
         tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
         tol2 = tol * tol
         # direction of the mapped minutia, by the angle-sum formulas
@@ -418,18 +422,23 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         # as their bits), then the lowest original index, then its row; 0 when none qualifies
         best_key = np.int64(0)
         close = np.uint8(0)
-        while q < end:
-            ddx = tx - rx[q]
-            ddy = ty - ry[q]
-            d2 = ddx * ddx + ddy * ddy
-            near = np.uint8(d2 <= od2)
-            close |= near
-            near_r[q] |= near
-            ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
-                  & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-            key = (np.int64(sim_bits[a, q]) << 32) | (np.int64(65535 - order[q]) << 16) | np.int64(q)
-            best_key = max(best_key, key if ok else np.int64(0))
-            q += 1
+        srow = sim_bits[a]
+        for r in range(r_lo, r_hi + 1):
+            # unsigned indexes: no negative-index wrap-around code in the scan
+            q = np.uint64(cell_start[r * cols + c_lo])
+            end = np.uint64(cell_start[r * cols + c_hi + 1])
+            while q < end:
+                ddx = tx - rx[q]
+                ddy = ty - ry[q]
+                d2 = ddx * ddx + ddy * ddy
+                near = np.uint8(d2 <= od2)
+                close |= near
+                near_r[q] |= near
+                ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
+                      & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
+                key = (np.int64(srow[q]) << 32) | tie[q]
+                best_key = max(best_key, key if ok else np.int64(0))
+                q += np.uint64(1)
         if close:
             n_near_p += 1
         if best_key > 0:
@@ -451,9 +460,9 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                  pcos: NDArray[np.float64], psin: NDArray[np.float64],
-                 ref: NDArray[np.float32], ra: NDArray[np.float32], order: NDArray[np.int32],
-                 position: NDArray[np.int32], y_start: NDArray[np.int32], y0: float,
-                 y_scale: float, tol0: float, slope: float, cos_tol: float, overlap_d: float,
+                 ref: NDArray[np.float32], ra: NDArray[np.float32], tie: NDArray[np.int64],
+                 position: NDArray[np.int32], cell_start: NDArray[np.int32], gx0: float, gy0: float,
+                 rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
                  near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
@@ -481,7 +490,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         if covered[i, qj]:
             continue
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, px[i], py[i],
+        score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
                                pair_p, pair_r, taken, near_r)
         for q in range(n):
@@ -520,7 +529,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
+    score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
@@ -531,9 +540,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                    r_terms: NDArray[np.int8], r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
                    ry: NDArray[np.float32], ra: NDArray[np.float32], rcos: NDArray[np.float32],
-                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], order: NDArray[np.int32],
-                   position: NDArray[np.int32],
-                   y_start: NDArray[np.int32], y0: NDArray[np.float32], y_scale: NDArray[np.float32],
+                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
+                   position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
+                   grid_origin: NDArray[np.float32], grid_shape: NDArray[np.int32],
                    a_order: NDArray[np.int32], a_start: NDArray[np.int32],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
@@ -643,8 +652,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
-                              position[s0:s1], y_start[k], y0[k], y_scale[k], tol0, slope, cos_tol, overlap_d,
+        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
+                              position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
+                              grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
                               min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
     return out
 
@@ -657,12 +667,14 @@ class PreparedBatch:
     ``offsets[k]:offsets[k+1]`` are reference ``k``'s rows. ``terms`` holds the
     references' comparison terms (:func:`_terms`) as int8, the signed operand
     of the byte products; ``cos``/``sin`` are of ``angle``.
-    Search orders, rows 0-based within each reference: ``order`` by increasing
-    y (``position`` its inverse; ``ref_sorted`` (4, n) the x, y, cos and sin of
-    the direction of the rows in that order; ``y_start[k, t]`` the first at or
-    above bucket t of ``Y_BUCKETS`` spanning the reference, bucket =
-    (y - y0[k]) * y_scale[k]), and
-    ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
+    Search orders, rows 0-based within each reference: ``order`` by cell of a
+    square grid of ``GRID_CELL_PX`` over the reference, row-major (``position``
+    its inverse; ``ref_sorted`` (4, n) the x, y, cos and sin of the direction
+    of the rows in that order; ``tie`` (65535 - order) << 16 | sorted position,
+    the pairing's tie-break; reference k's grid has ``grid_shape[k]`` (rows,
+    cols) cells from ``grid_origin[k]`` (x, y), and
+    ``cell_start[grid_offset[k] + r * cols + c]`` is the first in cell (r, c),
+    one entry more for the end), and ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
     of ``ANGLE_BUCKETS`` over [0, 2π)).
     """
 
@@ -678,9 +690,11 @@ class PreparedBatch:
     order: NDArray[np.int32]
     position: NDArray[np.int32]
     ref_sorted: NDArray[np.float32]
-    y_start: NDArray[np.int32]
-    y0: NDArray[np.float32]
-    y_scale: NDArray[np.float32]
+    tie: NDArray[np.int64]
+    cell_start: NDArray[np.int32]
+    grid_offset: NDArray[np.int64]
+    grid_origin: NDArray[np.float32]
+    grid_shape: NDArray[np.int32]
     a_order: NDArray[np.int32]
     a_start: NDArray[np.int32]
 
@@ -691,9 +705,11 @@ class PreparedBatch:
 # Most minutiae a reference may have: the pairing packs a minutia's row and index in 16 bits each
 # (a fingerprint has well under 200).
 MAX_MINUTIAE = 65535
-# Bucket counts of the batch's search indexes: a few minutiae a bucket for a 40-60 minutiae template.
-Y_BUCKETS = 32
+# Direction buckets of the batch's search index: a few minutiae a bucket for a 40-60 minutiae template.
 ANGLE_BUCKETS = 64
+# Side (px) of the pairing's grid cells: a probe minutia reads the cells within OVERLAP_DISTANCE_PX of
+# it, 2-4 runs of 2-4 cells; any size gives the same pairs (only distances decide), this one the fastest.
+GRID_CELL_PX = 36.0
 
 
 def _bucket_index(owner: NDArray[np.int64], key: NDArray[np.float64], n_refs: int, offsets: NDArray[np.int64],
@@ -727,15 +743,25 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     valid = cat("valid", None, np.uint64)
     terms = _terms(cyl, valid, N_CELLS, P.CYLINDER_DIRECTIONS)
     owner = np.repeat(np.arange(n_refs), counts)
-    y0 = np.array([r.y.min() if len(r) else 0.0 for r in references], np.float32)
-    y1 = np.array([r.y.max() if len(r) else 0.0 for r in references], np.float32)
-    y_scale = (Y_BUCKETS / np.maximum(y1 - y0, 1.0)).astype(np.float32)
-    y_key = np.clip((y - y0[owner]).astype(np.float64) * y_scale[owner], 0, Y_BUCKETS)
-    order, y_start = _bucket_index(owner, y_key, n_refs, offsets, Y_BUCKETS)
-    rows = order + offsets[owner]  # sorted position -> batch row (references stay contiguous)
+    x = cat("x", None, np.float32)
+    lo = np.array([[r.x.min(), r.y.min()] if len(r) else [0.0, 0.0] for r in references], np.float32)
+    hi = np.array([[r.x.max(), r.y.max()] if len(r) else [0.0, 0.0] for r in references], np.float32)
+    lo = lo.reshape(n_refs, 2)
+    shape = (np.floor((hi.reshape(n_refs, 2) - lo).astype(np.float64)[:, ::-1] / GRID_CELL_PX) + 1).astype(np.int32)
+    span = shape[:, 0].astype(np.int64) * shape[:, 1] + 1  # the cells, and one for the end
+    grid_offset = np.zeros(n_refs + 1, np.int64)
+    grid_offset[1:] = np.cumsum(span)
+    col = np.clip(np.floor((x - lo[owner, 0]).astype(np.float64) / GRID_CELL_PX), 0, shape[owner, 1] - 1)
+    row = np.clip(np.floor((y - lo[owner, 1]).astype(np.float64) / GRID_CELL_PX), 0, shape[owner, 0] - 1)
+    cell = grid_offset[:-1][owner] + row.astype(np.int64) * shape[owner, 1] + col.astype(np.int64)
+    rows = np.argsort(cell, kind="stable")  # sorted position -> batch row (references stay contiguous)
+    order = (rows - offsets[owner[rows]]).astype(np.int32)
+    cell_owner = np.repeat(np.arange(n_refs), span)
+    cell_start = (np.searchsorted(cell[rows], np.arange(grid_offset[-1]), side="left")
+                  - offsets[cell_owner]).astype(np.int32)
     position = np.empty_like(order)
     position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
-    x = cat("x", None, np.float32)
+    tie = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
     ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
                                       np.float32)
     # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
@@ -744,8 +770,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
-        terms.view(np.int8), valid, order, position, ref_sorted, y_start,
-        y0, y_scale, a_order, a_start,
+        terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
+        grid_offset, lo, shape, a_order, a_start,
     )
 
 
@@ -761,8 +787,8 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
         return np.zeros(len(batch), np.float32)
     return _compare_batch(probe.cylinders, probe.valid, probe.usable, probe.x, probe.y, probe.angle,
                           batch.terms, batch.valid, batch.usable,
-                          batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.order, batch.position,
-                          batch.y_start, batch.y0, batch.y_scale, batch.a_order, batch.a_start,
+                          batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.tie, batch.position,
+                          batch.cell_start, batch.grid_offset, batch.grid_origin, batch.grid_shape, batch.a_order, batch.a_start,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT)
