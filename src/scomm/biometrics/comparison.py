@@ -368,7 +368,8 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
-                taken: NDArray[np.uint8], near_r: NDArray[np.uint8]) -> tuple[float, int]:
+                taken: NDArray[np.uint8], near_r: NDArray[np.uint8], mapped: NDArray[np.float64],
+                span: NDArray[np.int64]) -> tuple[float, int]:
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
@@ -382,7 +383,8 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     matter, so each probe minutia reads the few runs of cells around it,
     scanned without data-dependent branches (they mispredict); among equally
     weighted candidates the lowest original index wins, as in a plain scan.
-    ``taken``/``near_r`` are scratch at least the reference's length.
+    ``taken``/``near_r`` are scratch at least the reference's length,
+    ``mapped`` (5, n_p) and ``span`` (4, n_p) at least the probe's.
     """
     n_p = px.shape[0]
     n_r = ref.shape[1]
@@ -403,27 +405,43 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     n_near_p = 0
     n_pairs = 0
     od2 = overlap_d * overlap_d
+    # every probe minutia mapped first, in one branch-free pass that LLVM vectorises
     for a in range(n_p):
         # rotate about the anchor in math orientation (y up = -y pixel)
         dx = px[a] - ax
         dy = -(py[a] - ay)
         tx = bx + (c * dx - s * dy)
         ty = by - (s * dx + c * dy)
+        mapped[0, a] = tx
+        mapped[1, a] = ty
+        tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
+        mapped[2, a] = tol * tol
+        # direction of the mapped minutia, by the angle-sum formulas
+        mapped[3, a] = pcos[a] * c - psin[a] * s
+        mapped[4, a] = psin[a] * c + pcos[a] * s
+        # the grid rows and columns within reach (none when off the grid: then no row is read)
         r_lo = max(int(np.floor((ty - reach - gy0) * inv_cell)), 0)
         r_hi = min(int(np.floor((ty + reach - gy0) * inv_cell)), rows - 1)
         c_lo = max(int(np.floor((tx - reach - gx0) * inv_cell)), 0)
         c_hi = min(int(np.floor((tx + reach - gx0) * inv_cell)), cols - 1)
-        tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
-        tol2 = tol * tol
-        # direction of the mapped minutia, by the angle-sum formulas
-        ct = pcos[a] * c - psin[a] * s
-        st = psin[a] * c + pcos[a] * s
+        span[0, a] = r_lo
+        span[1, a] = r_hi if c_lo <= c_hi else r_lo - 1
+        span[2, a] = c_lo
+        span[3, a] = c_hi
+    for a in range(n_p):
+        tx = mapped[0, a]
+        ty = mapped[1, a]
+        tol2 = mapped[2, a]
+        ct = mapped[3, a]
+        st = mapped[4, a]
+        c_lo = span[2, a]
+        c_hi = span[3, a]
         # the best candidate as one integer key: its similarity's bits (non-negative floats order
         # as their bits), then the lowest original index, then its row; 0 when none qualifies
         best_key = np.int64(0)
         close = np.uint8(0)
         srow = sim_bits[a]
-        for r in range(r_lo, r_hi + 1):
+        for r in range(span[0, a], span[1, a] + 1):
             # unsigned indexes: no negative-index wrap-around code in the scan
             q = np.uint64(cell_start[r * cols + c_lo])
             end = np.uint64(cell_start[r * cols + c_hi + 1])
@@ -465,7 +483,8 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
-                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_], mapped: NDArray[np.float64],
+                 span: NDArray[np.int64]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     ``ra`` is the reference's directions and ``position`` each minutia's place
@@ -492,7 +511,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
         score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
-                               pair_p, pair_r, taken, near_r)
+                               pair_p, pair_r, taken, near_r, mapped, span)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -531,7 +550,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     rot2 = np.arctan2(sxy, sxx)
     score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                           taken, near_r)
+                           taken, near_r, mapped, span)
     return max(best, score)
 
 
@@ -619,6 +638,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     best_r = np.empty(n_p, np.int64)
     taken = np.empty(longest, np.uint8)
     near_r = np.empty(longest, np.uint8)
+    mapped = np.empty((5, n_p))
+    span = np.empty((4, n_p), np.int64)
     top_v = np.empty(max(1, hypotheses))
     top_i = np.empty(max(1, hypotheses), np.int64)
     for k in range(n_refs):
@@ -670,7 +691,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
                               position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
                               grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
+                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered, mapped,
+                              span)
     return out
 
 
