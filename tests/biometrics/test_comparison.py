@@ -191,6 +191,20 @@ def test_vectorised_and_portable_byte_products_agree() -> None:
 
     x, y = both(a, b)
     assert np.array_equal(x, y)
+    # the loop form (one probe row against a list of reference rows), both builds
+    run, run_plain = comparison._local_terms_run, comparison._local_terms_run_plain
+
+    @njit
+    def runs(a: np.ndarray, b: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out = np.zeros((3, 6), np.int32)
+        out_plain = np.zeros((3, 6), np.int32)
+        run(a, 3, b, 1, cand, 4, out)  # row 3 of a against rows 1 + cand[:4] of b
+        run_plain(a, 3, b, 1, cand, 4, out_plain)
+        return out, out_plain
+
+    cand = np.array([4, 0, 5, 2, 3], np.int64)
+    for out in runs(a, b, cand):
+        assert np.array_equal(out[:, :4].T, x[3, 1 + cand[:4]]) and not out[:, 4:].any()
     # and the plain loop is the intended sums: cylinder dot, then energies on common cells
     k = comparison._CYL_CHUNKS * 64
     mask_a, mask_b = a[0, -64:].astype(np.int64), b[0, -64:].astype(np.int64)

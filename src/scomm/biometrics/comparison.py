@@ -349,6 +349,73 @@ def _local_terms_vnni(typingctx: Any, a: Any, i: Any, b: Any, j: Any) -> Any:
     return sig, codegen
 
 
+@intrinsic
+def _local_terms_run_vnni(typingctx: Any, a: Any, i: Any, b: Any, base: Any, cand: Any, n: Any, out: Any) -> Any:
+    """:func:`_local_terms_vnni` of probe row i of a with each reference row ``base + cand[m]`` of b,
+    m < n, the sums to ``out[0..2, m]`` (int32): one loop whose probe row stays in registers (nine
+    vectors loaded once), where a loop of calls reloads it every pair (the compiler cannot tell
+    that the stores to out leave it unchanged)."""
+    sig = types.none(a, i, b, base, cand, n, out)
+
+    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
+        i32 = ir.IntType(32)
+        i64 = ir.IntType(64)
+        v16 = ir.VectorType(i32, 16)
+        v64 = ir.VectorType(ir.IntType(8), 64)
+        row = ir.Constant(i64, TERM_BYTES)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(v16, [v16, v64, v64]),
+                                            "llvm.x86.avx512.vpdpbusd.512")
+        red = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i32, [v16]),
+                                             "llvm.vector.reduce.add.v16i32")
+
+        def index(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
+
+        def chunk(ptr: Any, c: int) -> Any:
+            return builder.load(builder.bitcast(builder.gep(ptr, [ir.Constant(i64, 64 * c)]), v64.as_pointer()),
+                                align=1)
+
+        arr_a = context.make_array(signature.args[0])(context, builder, args[0])
+        arr_b = context.make_array(signature.args[2])(context, builder, args[2])
+        arr_c = context.make_array(signature.args[4])(context, builder, args[4])
+        arr_o = context.make_array(signature.args[6])(context, builder, args[6])
+        pa = builder.gep(arr_a.data, [builder.mul(index(args[1]), row)])
+        probe = {c: chunk(pa, c) for c in sorted({pc for pc, _, _, _ in _PRODUCTS})}
+        base_i = index(args[3])
+        out_row = builder.extract_value(arr_o.strides, 0)
+        out8 = builder.bitcast(arr_o.data, ir.IntType(8).as_pointer())
+        dst = [builder.bitcast(builder.gep(out8, [builder.mul(ir.Constant(i64, g), out_row)]), i32.as_pointer())
+               for g in range(3)]
+        with cgutils.for_range(builder, index(args[5])) as loop:
+            m = loop.index
+            j = builder.add(base_i, index(builder.load(builder.gep(arr_c.data, [m]))))
+            pb = builder.gep(arr_b.data, [builder.mul(j, row)])
+            acc: dict[tuple[int, int], Any] = {}
+            for pc, rc, g, sh in _PRODUCTS:
+                prev = acc.get((g, sh), ir.Constant(v16, None))
+                acc[(g, sh)] = builder.call(fn, [prev, probe[pc], chunk(pb, rc)])
+            for g in range(3):
+                total = None
+                for (gg, sh), v in acc.items():
+                    if gg != g:
+                        continue
+                    if sh:
+                        v = builder.shl(v, ir.Constant(v16, [sh] * 16))
+                    total = v if total is None else builder.add(total, v)
+                builder.store(builder.call(red, [total]), builder.gep(dst[g], [m]))
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True, fastmath=True)
+def _local_terms_run_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.int8], base: int, cand: NDArray[np.int64],
+                           n: int, out: NDArray[np.int32]) -> None:
+    """Portable version of :func:`_local_terms_run_vnni`, same integers."""
+    for m in range(n):
+        out[0, m], out[1, m], out[2, m] = _local_terms_plain(a, i, b, base + cand[m])
+
+
 def _numba_targets_this_cpu_with_vnni() -> bool:
     """True when Numba compiles for this machine's CPU and it has AVX-512 VNNI."""
     if getattr(numba.config, "CPU_NAME", None) or getattr(numba.config, "CPU_FEATURES", None):  # portable build
@@ -358,12 +425,13 @@ def _numba_targets_this_cpu_with_vnni() -> bool:
 
 HAS_VNNI = _numba_targets_this_cpu_with_vnni()
 _local_terms: Any = _local_terms_vnni if HAS_VNNI else _local_terms_plain
+_local_terms_run: Any = _local_terms_run_vnni if HAS_VNNI else _local_terms_run_plain
 _bit_count: Any = _popcount
 
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
+                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float64], tie: NDArray[np.int64],
                 cell_start: NDArray[np.int32], gx0: float, gy0: float, rows: int, cols: int,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
@@ -478,7 +546,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                  pcos: NDArray[np.float64], psin: NDArray[np.float64],
-                 ref: NDArray[np.float32], ra: NDArray[np.float32], tie: NDArray[np.int64],
+                 ref: NDArray[np.float64], ra: NDArray[np.float32], tie: NDArray[np.int64],
                  position: NDArray[np.int32], cell_start: NDArray[np.int32], gx0: float, gy0: float,
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
@@ -577,7 +645,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                    r_terms: NDArray[np.int8], r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
                    ry: NDArray[np.float32], ra: NDArray[np.float32], rcos: NDArray[np.float32],
-                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
+                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float64], tie: NDArray[np.int64],
                    position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
                    grid_origin: NDArray[np.float32], grid_shape: NDArray[np.int32],
                    a_order: NDArray[np.int32], a_start: NDArray[np.int32],
@@ -625,9 +693,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     for k in range(n_refs):
         longest = max(longest, offsets[k + 1] - offsets[k])
     cand = np.empty(longest, np.int64)
-    t_dot = np.empty(longest, np.int32)  # each < 2^24 (exact in float32 too)
-    t_e1 = np.empty(longest, np.int32)
-    t_e2 = np.empty(longest, np.int32)
+    t = np.empty((3, longest), np.int32)  # dot, probe energy, reference energy; each < 2^24 (exact in float32 too)
     vals = np.empty(longest, np.float32)
     # scratch reused for every reference (allocations cost as much as a few hundred pairs)
     sim = np.empty((n_p, longest), np.float32)
@@ -669,9 +735,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
                           & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
                     n += int(ok)  # kept in place, branch-free
-            for m in range(n):
-                t_dot[m], t_e1[m], t_e2[m] = _local_terms(p_terms, a, r_terms, s0 + cand[m])
-            _similarities(t_dot, t_e1, t_e2, vals, n)
+            _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
+            _similarities(t[0], t[1], t[2], vals, n)
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
@@ -726,7 +791,7 @@ class PreparedBatch:
     valid: NDArray[np.uint64]
     order: NDArray[np.int32]
     position: NDArray[np.int32]
-    ref_sorted: NDArray[np.float32]
+    ref_sorted: NDArray[np.float64]
     tie: NDArray[np.int64]
     cell_start: NDArray[np.int32]
     grid_offset: NDArray[np.int64]
@@ -799,8 +864,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     position = np.empty_like(order)
     position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
     tie = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
-    ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
-                                      np.float32)
+    # float32 values held as float64, the pairing's arithmetic (exact: no conversion left in its scan)
+    ref_sorted = np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]).astype(np.float64)
     # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
     a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0,
                     np.nextafter(ANGLE_BUCKETS, 0))
