@@ -536,8 +536,8 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
             pair_r[n_pairs] = bj
             n_pairs += 1
     n_near_r = 0
-    for q in range(n_r):
-        n_near_r += near_r[q]
+    for t in range(n_r):
+        n_near_r += near_r[t]
     norm2 = max(float(n_near_p), min_overlap) * max(float(n_near_r), min_overlap)
     return total * total / norm2 * min(1.0, total / min_overlap), n_pairs
 
