@@ -288,7 +288,7 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
             float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
             int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
-            pair_p, pair_r, taken, near_r, np.empty((5, n_p)), np.empty((4, n_p), np.int64))
+            pair_p, pair_r, taken, near_r)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
         assert n == len(set(pair_r[:n].tolist()))  # one-to-one
 

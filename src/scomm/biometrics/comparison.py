@@ -431,13 +431,12 @@ _bit_count: Any = _popcount
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float64], tie: NDArray[np.int64],
+                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
                 cell_start: NDArray[np.int32], gx0: float, gy0: float, rows: int, cols: int,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
-                taken: NDArray[np.uint8], near_r: NDArray[np.uint8], mapped: NDArray[np.float64],
-                span: NDArray[np.int64]) -> tuple[float, int]:
+                taken: NDArray[np.uint8], near_r: NDArray[np.uint8]) -> tuple[float, int]:
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
@@ -451,8 +450,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     matter, so each probe minutia reads the few runs of cells around it,
     scanned without data-dependent branches (they mispredict); among equally
     weighted candidates the lowest original index wins, as in a plain scan.
-    ``taken``/``near_r`` are scratch at least the reference's length,
-    ``mapped`` (5, n_p) and ``span`` (4, n_p) at least the probe's.
+    ``taken``/``near_r`` are scratch at least the reference's length.
     """
     n_p = px.shape[0]
     n_r = ref.shape[1]
@@ -473,43 +471,30 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     n_near_p = 0
     n_pairs = 0
     od2 = overlap_d * overlap_d
-    # every probe minutia mapped first, in one branch-free pass that LLVM vectorises
     for a in range(n_p):
         # rotate about the anchor in math orientation (y up = -y pixel)
         dx = px[a] - ax
         dy = -(py[a] - ay)
         tx = bx + (c * dx - s * dy)
         ty = by - (s * dx + c * dy)
-        mapped[0, a] = tx
-        mapped[1, a] = ty
-        tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
-        mapped[2, a] = tol * tol
-        # direction of the mapped minutia, by the angle-sum formulas
-        mapped[3, a] = pcos[a] * c - psin[a] * s
-        mapped[4, a] = psin[a] * c + pcos[a] * s
         # the grid rows and columns within reach (none when off the grid: then no row is read)
         r_lo = max(int(np.floor((ty - reach - gy0) * inv_cell)), 0)
         r_hi = min(int(np.floor((ty + reach - gy0) * inv_cell)), rows - 1)
         c_lo = max(int(np.floor((tx - reach - gx0) * inv_cell)), 0)
         c_hi = min(int(np.floor((tx + reach - gx0) * inv_cell)), cols - 1)
-        span[0, a] = r_lo
-        span[1, a] = r_hi if c_lo <= c_hi else r_lo - 1
-        span[2, a] = c_lo
-        span[3, a] = c_hi
-    for a in range(n_p):
-        tx = mapped[0, a]
-        ty = mapped[1, a]
-        tol2 = mapped[2, a]
-        ct = mapped[3, a]
-        st = mapped[4, a]
-        c_lo = span[2, a]
-        c_hi = span[3, a]
+        if c_lo > c_hi:
+            r_hi = r_lo - 1
+        tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
+        tol2 = tol * tol
+        # direction of the mapped minutia, by the angle-sum formulas
+        ct = pcos[a] * c - psin[a] * s
+        st = psin[a] * c + pcos[a] * s
         # the best candidate as one integer key: its similarity's bits (non-negative floats order
         # as their bits), then the lowest original index, then its row; 0 when none qualifies
         best_key = np.int64(0)
         close = np.uint8(0)
         srow = sim_bits[a]
-        for r in range(span[0, a], span[1, a] + 1):
+        for r in range(r_lo, r_hi + 1):
             # unsigned indexes: no negative-index wrap-around code in the scan
             q = np.uint64(cell_start[r * cols + c_lo])
             end = np.uint64(cell_start[r * cols + c_hi + 1])
@@ -546,13 +531,12 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                  pcos: NDArray[np.float64], psin: NDArray[np.float64],
-                 ref: NDArray[np.float64], ra: NDArray[np.float32], tie: NDArray[np.int64],
+                 ref: NDArray[np.float32], ra: NDArray[np.float32], tie: NDArray[np.int64],
                  position: NDArray[np.int32], cell_start: NDArray[np.int32], gx0: float, gy0: float,
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
-                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_], mapped: NDArray[np.float64],
-                 span: NDArray[np.int64]) -> float:
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     ``ra`` is the reference's directions and ``position`` each minutia's place
@@ -579,7 +563,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
         score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
-                               pair_p, pair_r, taken, near_r, mapped, span)
+                               pair_p, pair_r, taken, near_r)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -618,7 +602,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     rot2 = np.arctan2(sxy, sxx)
     score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                           taken, near_r, mapped, span)
+                           taken, near_r)
     return max(best, score)
 
 
@@ -645,7 +629,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                    r_terms: NDArray[np.int8], r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
                    ry: NDArray[np.float32], ra: NDArray[np.float32], rcos: NDArray[np.float32],
-                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float64], tie: NDArray[np.int64],
+                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
                    position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
                    grid_origin: NDArray[np.float32], grid_shape: NDArray[np.int32],
                    a_order: NDArray[np.int32], a_start: NDArray[np.int32],
@@ -704,8 +688,6 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     best_r = np.empty(n_p, np.int64)
     taken = np.empty(longest, np.uint8)
     near_r = np.empty(longest, np.uint8)
-    mapped = np.empty((5, n_p))
-    span = np.empty((4, n_p), np.int64)
     top_v = np.empty(max(1, hypotheses))
     top_i = np.empty(max(1, hypotheses), np.int64)
     for k in range(n_refs):
@@ -756,8 +738,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
                               position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
                               grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered, mapped,
-                              span)
+                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
     return out
 
 
@@ -791,7 +772,7 @@ class PreparedBatch:
     valid: NDArray[np.uint64]
     order: NDArray[np.int32]
     position: NDArray[np.int32]
-    ref_sorted: NDArray[np.float64]
+    ref_sorted: NDArray[np.float32]
     tie: NDArray[np.int64]
     cell_start: NDArray[np.int32]
     grid_offset: NDArray[np.int64]
@@ -864,8 +845,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     position = np.empty_like(order)
     position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
     tie = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
-    # float32 values held as float64, the pairing's arithmetic (exact: no conversion left in its scan)
-    ref_sorted = np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]).astype(np.float64)
+    ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
+                                      np.float32)
     # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
     a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0,
                     np.nextafter(ANGLE_BUCKETS, 0))
