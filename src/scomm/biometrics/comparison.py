@@ -791,7 +791,8 @@ MAX_MINUTIAE = 65535
 # Direction buckets of the batch's search index: a few minutiae a bucket for a 40-60 minutiae template.
 ANGLE_BUCKETS = 64
 # Side (px) of the pairing's grid cells: a probe minutia reads the cells within OVERLAP_DISTANCE_PX of
-# it, 2-4 runs of 2-4 cells; any size gives the same pairs (only distances decide), this one the fastest.
+# it, 2-3 runs of 2-3 cells; any size gives the same pairs (only distances decide). 24 and 36 px ran
+# alike, 16 px slower (more runs a minutia; bench/matcher_speed.py).
 GRID_CELL_PX = 36.0
 
 
