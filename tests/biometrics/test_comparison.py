@@ -191,6 +191,20 @@ def test_vectorised_and_portable_byte_products_agree() -> None:
 
     x, y = both(a, b)
     assert np.array_equal(x, y)
+    # the loop form (one probe row against a list of reference rows), both builds
+    run, run_plain = comparison._local_terms_run, comparison._local_terms_run_plain
+
+    @njit
+    def runs(a: np.ndarray, b: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out = np.zeros((3, 6), np.int32)
+        out_plain = np.zeros((3, 6), np.int32)
+        run(a, 3, b, 1, cand, 4, out)  # row 3 of a against rows 1 + cand[:4] of b
+        run_plain(a, 3, b, 1, cand, 4, out_plain)
+        return out, out_plain
+
+    cand = np.array([4, 0, 5, 2, 3], np.int64)
+    for out in runs(a, b, cand):
+        assert np.array_equal(out[:, :4].T, x[3, 1 + cand[:4]]) and not out[:, 4:].any()
     # and the plain loop is the intended sums: cylinder dot, then energies on common cells
     k = comparison._CYL_CHUNKS * 64
     mask_a, mask_b = a[0, -64:].astype(np.int64), b[0, -64:].astype(np.int64)
@@ -248,8 +262,8 @@ def _pair_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray,
 
 
 def test_banded_pairing_equals_a_plain_scan() -> None:
-    """The compiled pairing reads only a band of y buckets and packs its choice into an integer key; it
-    must pair exactly as scanning every reference minutia would, ties included."""
+    """The compiled pairing reads only the grid cells around each mapped minutia and packs its choice into an
+    integer key; it must pair exactly as scanning every reference minutia would, ties included."""
     rng = np.random.default_rng(11)
     n_p, n_r = 40, 50
     px, py = rng.uniform(0, 300, n_p).astype(np.float32), rng.uniform(0, 400, n_p).astype(np.float32)
@@ -270,9 +284,97 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
                   float(rng.uniform(-1.5, 1.5)))
         want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor)
         got, n = comparison._pair_under(
-            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.order, batch.y_start[0],
-            float(batch.y0[0]), float(batch.y_scale[0]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
+            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, batch.cell_start,
+            float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
+            int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
             pair_p, pair_r, taken, near_r)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
         assert n == len(set(pair_r[:n].tolist()))  # one-to-one
+
+
+def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
+                 ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> tuple[float, list[tuple[int, int]]]:
+    """:func:`_pair_plain` that also returns the pairs (probe, reference; original indices)."""
+    ax, ay, bx, by, rot = anchor
+    c, s = np.cos(rot), np.sin(rot)
+    taken = np.zeros(len(rx), bool)
+    near_r = np.zeros(len(rx), bool)
+    total, near_p, pairs = 0.0, 0, []
+    base = P.PAIR_BASE_WEIGHT
+    for a in range(len(px)):
+        dx, dy = px[a] - ax, -(py[a] - ay)
+        tx, ty = bx + c * dx - s * dy, by - (s * dx + c * dy)
+        d2 = (tx - rx) ** 2 + (ty - ry) ** 2
+        near = d2 <= P.OVERLAP_DISTANCE_PX ** 2
+        near_r |= near
+        near_p += bool(near.any())
+        tol = P.PAIR_DISTANCE_PX + P.PAIR_DISTANCE_SLOPE * np.hypot(dx, dy)
+        ok = near & (d2 <= tol * tol) & ~taken & (np.cos(pa[a] + rot - ra) >= np.cos(P.PAIR_ANGLE))
+        if ok.any():
+            w = np.where(ok, base + (1 - base) * sim[a].astype(np.float64), -1.0)
+            b = int(np.argmax(w))
+            taken[b] = True
+            total += w[b]
+            pairs.append((a, b))
+    m = float(P.MIN_OVERLAP)
+    return total * total / (max(near_p, m) * max(int(near_r.sum()), m)) * min(1.0, total / m), pairs
+
+
+def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
+    """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
+    MCC local similarities of every pair from the quantised cylinders, the best ALIGN_HYPOTHESES as
+    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement."""
+    nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
+    cp = p.cylinders[:, :nc * nd].astype(np.int64)
+    cr = r.cylinders[:, :nc * nd].astype(np.int64)
+    vp = ((p.valid[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
+    vr = ((r.valid[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
+    dot = cp @ cr.T  # cylinders are zero on invalid cells: the sum runs over the common ones
+    e1 = (cp ** 2).reshape(len(p), nc, nd).sum(2) @ vr.T
+    e2 = vp @ (cr ** 2).reshape(len(r), nc, nd).sum(2).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        den = np.sqrt(e1.astype(np.float32)) + np.sqrt(e2.astype(np.float32))
+        v = np.float32(1) - np.sqrt((e1 + e2).astype(np.float32) - (2 * dot).astype(np.float32)) / den
+    v = np.where(den > 0, v, np.float32(0))
+    common = vp @ vr.T
+    pcos, psin, rcos, rsin = np.cos(p.angle), np.sin(p.angle), np.cos(r.angle), np.sin(r.angle)
+    ok = (p.usable[:, None] & r.usable[None, :] & (common >= int(np.ceil(P.CYLINDER_MIN_COMMON * nc)))
+          & (pcos[:, None] * rcos[None, :] + psin[:, None] * rsin[None, :] >= np.float32(np.cos(P.MAX_ROTATION))))
+    sim = np.where(ok, v, np.float32(0)).astype(np.float32)
+    flat = sim.ravel()
+    tops = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (-flat[i], i))[:P.ALIGN_HYPOTHESES]
+    best, best_pairs, covered = 0.0, [], set()
+    for idx in tops:
+        i, j = divmod(idx, len(r))
+        if (i, j) in covered:
+            continue
+        anchor = (float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]), float(r.angle[j] - p.angle[i]))
+        score, pairs = _pairs_plain(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
+        covered.update(pairs)
+        if score > best:
+            best, best_pairs = score, pairs
+    if len(best_pairs) < 3:
+        return best
+    ia, ib = np.array(best_pairs).T
+    mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
+    mr = np.array([r.x[ib].astype(np.float64).mean(), r.y[ib].astype(np.float64).mean()])
+    u1, v1 = p.x[ia] - mp[0], -(p.y[ia] - mp[1])
+    u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
+    rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
+    score, _ = _pairs_plain(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, (mp[0], mp[1], mr[0], mr[1], rot))
+    return max(best, score)
+
+
+@needs_data
+def test_compare_many_equals_the_plain_definition_on_real_prints(
+        fvc_templates: dict[tuple[int, int], Template]) -> None:
+    """Every fast path at once (VNNI or portable byte products, vectorised similarities, the grid-indexed
+    pairing, packed keys, the batch layout) against :func:`_score_plain`, on genuine and impostor pairs."""
+    prepared = [prepare(t) for t in fvc_templates.values()]
+    batch = stack(prepared)
+    for probe in prepared[::5]:
+        fast = compare_many(probe, batch)
+        plain = [_score_plain(probe, r) for r in prepared]
+        assert fast == pytest.approx(np.array(plain), rel=1e-5, abs=1e-7)
+        assert np.sum(np.array(plain) > MATCH_THRESHOLD) >= 3  # its own finger's impressions among them

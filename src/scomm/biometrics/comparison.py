@@ -349,6 +349,73 @@ def _local_terms_vnni(typingctx: Any, a: Any, i: Any, b: Any, j: Any) -> Any:
     return sig, codegen
 
 
+@intrinsic
+def _local_terms_run_vnni(typingctx: Any, a: Any, i: Any, b: Any, base: Any, cand: Any, n: Any, out: Any) -> Any:
+    """:func:`_local_terms_vnni` of probe row i of a with each reference row ``base + cand[m]`` of b,
+    m < n, the sums to ``out[0..2, m]`` (int32): one loop whose probe row stays in registers (nine
+    vectors loaded once), where a loop of calls reloads it every pair (the compiler cannot tell
+    that the stores to out leave it unchanged)."""
+    sig = types.none(a, i, b, base, cand, n, out)
+
+    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
+        i32 = ir.IntType(32)
+        i64 = ir.IntType(64)
+        v16 = ir.VectorType(i32, 16)
+        v64 = ir.VectorType(ir.IntType(8), 64)
+        row = ir.Constant(i64, TERM_BYTES)
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(v16, [v16, v64, v64]),
+                                            "llvm.x86.avx512.vpdpbusd.512")
+        red = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i32, [v16]),
+                                             "llvm.vector.reduce.add.v16i32")
+
+        def index(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
+
+        def chunk(ptr: Any, c: int) -> Any:
+            return builder.load(builder.bitcast(builder.gep(ptr, [ir.Constant(i64, 64 * c)]), v64.as_pointer()),
+                                align=1)
+
+        arr_a = context.make_array(signature.args[0])(context, builder, args[0])
+        arr_b = context.make_array(signature.args[2])(context, builder, args[2])
+        arr_c = context.make_array(signature.args[4])(context, builder, args[4])
+        arr_o = context.make_array(signature.args[6])(context, builder, args[6])
+        pa = builder.gep(arr_a.data, [builder.mul(index(args[1]), row)])
+        probe = {c: chunk(pa, c) for c in sorted({pc for pc, _, _, _ in _PRODUCTS})}
+        base_i = index(args[3])
+        out_row = builder.extract_value(arr_o.strides, 0)
+        out8 = builder.bitcast(arr_o.data, ir.IntType(8).as_pointer())
+        dst = [builder.bitcast(builder.gep(out8, [builder.mul(ir.Constant(i64, g), out_row)]), i32.as_pointer())
+               for g in range(3)]
+        with cgutils.for_range(builder, index(args[5])) as loop:
+            m = loop.index
+            j = builder.add(base_i, index(builder.load(builder.gep(arr_c.data, [m]))))
+            pb = builder.gep(arr_b.data, [builder.mul(j, row)])
+            acc: dict[tuple[int, int], Any] = {}
+            for pc, rc, g, sh in _PRODUCTS:
+                prev = acc.get((g, sh), ir.Constant(v16, None))
+                acc[(g, sh)] = builder.call(fn, [prev, probe[pc], chunk(pb, rc)])
+            for g in range(3):
+                total = None
+                for (gg, sh), v in acc.items():
+                    if gg != g:
+                        continue
+                    if sh:
+                        v = builder.shl(v, ir.Constant(v16, [sh] * 16))
+                    total = v if total is None else builder.add(total, v)
+                builder.store(builder.call(red, [total]), builder.gep(dst[g], [m]))
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True, fastmath=True)
+def _local_terms_run_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.int8], base: int, cand: NDArray[np.int64],
+                           n: int, out: NDArray[np.int32]) -> None:
+    """Portable version of :func:`_local_terms_run_vnni`, same integers."""
+    for m in range(n):
+        out[0, m], out[1, m], out[2, m] = _local_terms_plain(a, i, b, base + cand[m])
+
+
 def _numba_targets_this_cpu_with_vnni() -> bool:
     """True when Numba compiles for this machine's CPU and it has AVX-512 VNNI."""
     if getattr(numba.config, "CPU_NAME", None) or getattr(numba.config, "CPU_FEATURES", None):  # portable build
@@ -358,13 +425,14 @@ def _numba_targets_this_cpu_with_vnni() -> bool:
 
 HAS_VNNI = _numba_targets_this_cpu_with_vnni()
 _local_terms: Any = _local_terms_vnni if HAS_VNNI else _local_terms_plain
+_local_terms_run: Any = _local_terms_run_vnni if HAS_VNNI else _local_terms_run_plain
 _bit_count: Any = _popcount
 
 
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
-                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], order: NDArray[np.int32],
-                y_start: NDArray[np.int32], y0: float, y_scale: float,
+                pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
+                cell_start: NDArray[np.int32], gx0: float, gy0: float, rows: int, cols: int,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
@@ -372,14 +440,17 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
-    The reference is in y order: ``ref`` rows are x, y, cos and sin of the
-    direction of its minutiae sorted by y, ``order`` their original indices,
-    ``y_start`` indexes them by y bucket, and ``sim``'s columns and
-    ``pair_r`` use the sorted positions. Only reference minutiae within
-    ``overlap_d`` of a mapped probe minutia matter, so each probe minutia reads
-    one band, scanned without data-dependent branches (they mispredict); among
-    equally weighted candidates the lowest original index wins, as in a plain
-    scan. ``taken``/``near_r`` are scratch at least the reference's length.
+    The reference is in grid order: ``ref`` rows are x, y, cos and sin of
+    the direction of its minutiae sorted by cell of a ``GRID_CELL_PX`` square
+    grid (``rows`` x ``cols`` from (gx0, gy0); ``cell_start[r * cols + c]``
+    the first in cell (r, c), row-major, so a run of cells of one grid row is
+    one run of minutiae); ``tie`` is ``(65535 - original index) << 16 | sorted
+    position``; ``sim``'s columns and ``pair_r`` use the sorted positions.
+    Only reference minutiae within ``overlap_d`` of a mapped probe minutia
+    matter, so each probe minutia reads the few runs of cells around it,
+    scanned without data-dependent branches (they mispredict); among equally
+    weighted candidates the lowest original index wins, as in a plain scan.
+    ``taken``/``near_r`` are scratch at least the reference's length.
     """
     n_p = px.shape[0]
     n_r = ref.shape[1]
@@ -387,8 +458,11 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     ry = ref[1]
     rc = ref[2]
     rs = ref[3]
-    n_buckets = y_start.shape[0] - 1
     sim_bits = sim.view(np.int32)
+    # search half-width: overlap_d and a margin for the rounding of cell indexes (a superset of the
+    # disc gives the same pairs, as only distances decide)
+    reach = overlap_d + 1.0
+    inv_cell = 1.0 / GRID_CELL_PX
     c = np.cos(rot)
     s = np.sin(rot)
     taken[:n_r] = 0
@@ -403,12 +477,13 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         dy = -(py[a] - ay)
         tx = bx + (c * dx - s * dy)
         ty = by - (s * dx + c * dy)
-        # the rows of the y buckets that can hold minutiae within overlap_d: a superset of the band
-        # (one bucket more each side, for rounding) gives the same pairs, as only distances decide
-        t = int(np.floor((ty - overlap_d - y0) * y_scale)) - 1
-        q = y_start[min(max(t, 0), n_buckets)]
-        t = int(np.floor((ty + overlap_d - y0) * y_scale)) + 2
-        end = n_r if t > n_buckets else y_start[max(t, 0)]
+        # the grid rows and columns within reach (none when off the grid: then no row is read)
+        r_lo = max(int(np.floor((ty - reach - gy0) * inv_cell)), 0)
+        r_hi = min(int(np.floor((ty + reach - gy0) * inv_cell)), rows - 1)
+        c_lo = max(int(np.floor((tx - reach - gx0) * inv_cell)), 0)
+        c_hi = min(int(np.floor((tx + reach - gx0) * inv_cell)), cols - 1)
+        if c_lo > c_hi:
+            r_hi = r_lo - 1
         tol = tol0 + slope * np.sqrt(dx * dx + dy * dy)
         tol2 = tol * tol
         # direction of the mapped minutia, by the angle-sum formulas
@@ -418,18 +493,23 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         # as their bits), then the lowest original index, then its row; 0 when none qualifies
         best_key = np.int64(0)
         close = np.uint8(0)
-        while q < end:
-            ddx = tx - rx[q]
-            ddy = ty - ry[q]
-            d2 = ddx * ddx + ddy * ddy
-            near = np.uint8(d2 <= od2)
-            close |= near
-            near_r[q] |= near
-            ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
-                  & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-            key = (np.int64(sim_bits[a, q]) << 32) | (np.int64(65535 - order[q]) << 16) | np.int64(q)
-            best_key = max(best_key, key if ok else np.int64(0))
-            q += 1
+        srow = sim_bits[a]
+        for r in range(r_lo, r_hi + 1):
+            # unsigned indexes: no negative-index wrap-around code in the scan
+            q = np.uint64(cell_start[r * cols + c_lo])
+            end = np.uint64(cell_start[r * cols + c_hi + 1])
+            while q < end:
+                ddx = tx - rx[q]
+                ddy = ty - ry[q]
+                d2 = ddx * ddx + ddy * ddy
+                near = np.uint8(d2 <= od2)
+                close |= near
+                near_r[q] |= near
+                ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
+                      & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
+                key = (np.int64(srow[q]) << 32) | tie[q]
+                best_key = max(best_key, key if ok else np.int64(0))
+                q += np.uint64(1)
         if close:
             n_near_p += 1
         if best_key > 0:
@@ -441,8 +521,8 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
             pair_r[n_pairs] = bj
             n_pairs += 1
     n_near_r = 0
-    for q in range(n_r):
-        n_near_r += near_r[q]
+    for t in range(n_r):
+        n_near_r += near_r[t]
     norm2 = max(float(n_near_p), min_overlap) * max(float(n_near_r), min_overlap)
     return total * total / norm2 * min(1.0, total / min_overlap), n_pairs
 
@@ -451,9 +531,9 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                  pcos: NDArray[np.float64], psin: NDArray[np.float64],
-                 ref: NDArray[np.float32], ra: NDArray[np.float32], order: NDArray[np.int32],
-                 position: NDArray[np.int32], y_start: NDArray[np.int32], y0: float,
-                 y_scale: float, tol0: float, slope: float, cos_tol: float, overlap_d: float,
+                 ref: NDArray[np.float32], ra: NDArray[np.float32], tie: NDArray[np.int64],
+                 position: NDArray[np.int32], cell_start: NDArray[np.int32], gx0: float, gy0: float,
+                 rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
                  near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
@@ -481,7 +561,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         if covered[i, qj]:
             continue
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, px[i], py[i],
+        score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
                                pair_p, pair_r, taken, near_r)
         for q in range(n):
@@ -520,10 +600,28 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pcos, psin, ref, order, y_start, y0, y_scale, mpx, mpy, mrx, mry,
+    score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
+
+
+@njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
+def _similarities(t_dot: NDArray[np.int32], t_e1: NDArray[np.int32], t_e2: NDArray[np.int32],
+                  vals: NDArray[np.float32], n: int) -> None:
+    """MCC similarities of n pairs from their integer terms: 1 - |p - r| / (|p| + |r|) over the common
+    cells, 0 where both are empty.
+
+    Strict IEEE arithmetic (no fastmath), branch-free: LLVM vectorises it
+    (16 lanes a square root instead of one) and the values are those of the
+    scalar formula, bit for bit.
+    """
+    for m in range(n):
+        e1 = t_e1[m]
+        e2 = t_e2[m]
+        den = np.sqrt(np.float32(e1)) + np.sqrt(np.float32(e2))
+        v = np.float32(1.0) - np.sqrt(np.float32(e1 + e2) - np.float32(2 * t_dot[m])) / den
+        vals[m] = v if den > np.float32(0.0) else np.float32(0.0)
 
 
 @njit(cache=True, fastmath=True)
@@ -531,9 +629,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                    r_terms: NDArray[np.int8], r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
                    ry: NDArray[np.float32], ra: NDArray[np.float32], rcos: NDArray[np.float32],
-                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], order: NDArray[np.int32],
-                   position: NDArray[np.int32],
-                   y_start: NDArray[np.int32], y0: NDArray[np.float32], y_scale: NDArray[np.float32],
+                   rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
+                   position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
+                   grid_origin: NDArray[np.float32], grid_shape: NDArray[np.int32],
                    a_order: NDArray[np.int32], a_start: NDArray[np.int32],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
@@ -579,9 +677,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     for k in range(n_refs):
         longest = max(longest, offsets[k + 1] - offsets[k])
     cand = np.empty(longest, np.int64)
-    t_dot = np.empty(longest, np.int64)
-    t_e1 = np.empty(longest, np.int64)
-    t_e2 = np.empty(longest, np.int64)
+    t = np.empty((3, longest), np.int32)  # dot, probe energy, reference energy; each < 2^24 (exact in float32 too)
     vals = np.empty(longest, np.float32)
     # scratch reused for every reference (allocations cost as much as a few hundred pairs)
     sim = np.empty((n_p, longest), np.float32)
@@ -613,24 +709,20 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
             n = 0
             for g in range(2):
                 for j in range(a_start[k, seg[a, 2 * g]], a_start[k, seg[a, 2 * g + 1]]):
-                    b = a_order[s0 + j]
-                    c = s0 + b
+                    # unsigned indexes: no negative-index wrap-around code in this loop
+                    b = a_order[np.uint64(s0 + j)]
+                    c = np.uint64(s0 + b)
                     cand[n] = b
                     # cos of the direction difference, against cos of the largest rotation
                     ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
                           & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
                     n += int(ok)  # kept in place, branch-free
-            for m in range(n):
-                t_dot[m], t_e1[m], t_e2[m] = _local_terms(p_terms, a, r_terms, s0 + cand[m])
-            for m in range(n):
-                e = np.float32(t_e1[m] + t_e2[m])
-                den = np.sqrt(np.float32(t_e1[m])) + np.sqrt(np.float32(t_e2[m]))
-                v = np.float32(1.0) - np.sqrt(e - np.float32(2 * t_dot[m])) / den
-                vals[m] = v if den > 0 else np.float32(0.0)
+            _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
+            _similarities(t[0], t[1], t[2], vals, n)
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
-                sim[a, position[s0 + b]] = v
+                sim[a, position[np.uint64(s0 + b)]] = v
                 if v <= 0 or v < top_v[kh - 1]:
                     continue
                 idx = a * n_r + b
@@ -643,8 +735,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], order[s0:s1],
-                              position[s0:s1], y_start[k], y0[k], y_scale[k], tol0, slope, cos_tol, overlap_d,
+        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
+                              position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
+                              grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
                               min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
     return out
 
@@ -657,12 +750,14 @@ class PreparedBatch:
     ``offsets[k]:offsets[k+1]`` are reference ``k``'s rows. ``terms`` holds the
     references' comparison terms (:func:`_terms`) as int8, the signed operand
     of the byte products; ``cos``/``sin`` are of ``angle``.
-    Search orders, rows 0-based within each reference: ``order`` by increasing
-    y (``position`` its inverse; ``ref_sorted`` (4, n) the x, y, cos and sin of
-    the direction of the rows in that order; ``y_start[k, t]`` the first at or
-    above bucket t of ``Y_BUCKETS`` spanning the reference, bucket =
-    (y - y0[k]) * y_scale[k]), and
-    ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
+    Search orders, rows 0-based within each reference: ``order`` by cell of a
+    square grid of ``GRID_CELL_PX`` over the reference, row-major (``position``
+    its inverse; ``ref_sorted`` (4, n) the x, y, cos and sin of the direction
+    of the rows in that order; ``tie`` (65535 - order) << 16 | sorted position,
+    the pairing's tie-break; reference k's grid has ``grid_shape[k]`` (rows,
+    cols) cells from ``grid_origin[k]`` (x, y), and
+    ``cell_start[grid_offset[k] + r * cols + c]`` is the first in cell (r, c),
+    one entry more for the end), and ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
     of ``ANGLE_BUCKETS`` over [0, 2π)).
     """
 
@@ -678,9 +773,11 @@ class PreparedBatch:
     order: NDArray[np.int32]
     position: NDArray[np.int32]
     ref_sorted: NDArray[np.float32]
-    y_start: NDArray[np.int32]
-    y0: NDArray[np.float32]
-    y_scale: NDArray[np.float32]
+    tie: NDArray[np.int64]
+    cell_start: NDArray[np.int32]
+    grid_offset: NDArray[np.int64]
+    grid_origin: NDArray[np.float32]
+    grid_shape: NDArray[np.int32]
     a_order: NDArray[np.int32]
     a_start: NDArray[np.int32]
 
@@ -691,9 +788,12 @@ class PreparedBatch:
 # Most minutiae a reference may have: the pairing packs a minutia's row and index in 16 bits each
 # (a fingerprint has well under 200).
 MAX_MINUTIAE = 65535
-# Bucket counts of the batch's search indexes: a few minutiae a bucket for a 40-60 minutiae template.
-Y_BUCKETS = 32
+# Direction buckets of the batch's search index: a few minutiae a bucket for a 40-60 minutiae template.
 ANGLE_BUCKETS = 64
+# Side (px) of the pairing's grid cells: a probe minutia reads the cells within OVERLAP_DISTANCE_PX of
+# it, 2-3 runs of 2-3 cells; any size gives the same pairs (only distances decide). 24 and 36 px ran
+# alike, 16 px slower (more runs a minutia; bench/matcher_speed.py).
+GRID_CELL_PX = 36.0
 
 
 def _bucket_index(owner: NDArray[np.int64], key: NDArray[np.float64], n_refs: int, offsets: NDArray[np.int64],
@@ -727,15 +827,25 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     valid = cat("valid", None, np.uint64)
     terms = _terms(cyl, valid, N_CELLS, P.CYLINDER_DIRECTIONS)
     owner = np.repeat(np.arange(n_refs), counts)
-    y0 = np.array([r.y.min() if len(r) else 0.0 for r in references], np.float32)
-    y1 = np.array([r.y.max() if len(r) else 0.0 for r in references], np.float32)
-    y_scale = (Y_BUCKETS / np.maximum(y1 - y0, 1.0)).astype(np.float32)
-    y_key = np.clip((y - y0[owner]).astype(np.float64) * y_scale[owner], 0, Y_BUCKETS)
-    order, y_start = _bucket_index(owner, y_key, n_refs, offsets, Y_BUCKETS)
-    rows = order + offsets[owner]  # sorted position -> batch row (references stay contiguous)
+    x = cat("x", None, np.float32)
+    lo = np.array([[r.x.min(), r.y.min()] if len(r) else [0.0, 0.0] for r in references], np.float32)
+    hi = np.array([[r.x.max(), r.y.max()] if len(r) else [0.0, 0.0] for r in references], np.float32)
+    lo = lo.reshape(n_refs, 2)
+    shape = (np.floor((hi.reshape(n_refs, 2) - lo).astype(np.float64)[:, ::-1] / GRID_CELL_PX) + 1).astype(np.int32)
+    span = shape[:, 0].astype(np.int64) * shape[:, 1] + 1  # the cells, and one for the end
+    grid_offset = np.zeros(n_refs + 1, np.int64)
+    grid_offset[1:] = np.cumsum(span)
+    col = np.clip(np.floor((x - lo[owner, 0]).astype(np.float64) / GRID_CELL_PX), 0, shape[owner, 1] - 1)
+    row = np.clip(np.floor((y - lo[owner, 1]).astype(np.float64) / GRID_CELL_PX), 0, shape[owner, 0] - 1)
+    cell = grid_offset[:-1][owner] + row.astype(np.int64) * shape[owner, 1] + col.astype(np.int64)
+    rows = np.argsort(cell, kind="stable")  # sorted position -> batch row (references stay contiguous)
+    order = (rows - offsets[owner[rows]]).astype(np.int32)
+    cell_owner = np.repeat(np.arange(n_refs), span)
+    cell_start = (np.searchsorted(cell[rows], np.arange(grid_offset[-1]), side="left")
+                  - offsets[cell_owner]).astype(np.int32)
     position = np.empty_like(order)
     position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
-    x = cat("x", None, np.float32)
+    tie = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
     ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
                                       np.float32)
     # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
@@ -744,8 +854,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
-        terms.view(np.int8), valid, order, position, ref_sorted, y_start,
-        y0, y_scale, a_order, a_start,
+        terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
+        grid_offset, lo, shape, a_order, a_start,
     )
 
 
@@ -761,8 +871,8 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
         return np.zeros(len(batch), np.float32)
     return _compare_batch(probe.cylinders, probe.valid, probe.usable, probe.x, probe.y, probe.angle,
                           batch.terms, batch.valid, batch.usable,
-                          batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.order, batch.position,
-                          batch.y_start, batch.y0, batch.y_scale, batch.a_order, batch.a_start,
+                          batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.tie, batch.position,
+                          batch.cell_start, batch.grid_offset, batch.grid_origin, batch.grid_shape, batch.a_order, batch.a_start,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT)
