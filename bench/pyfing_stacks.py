@@ -356,10 +356,9 @@ def run_set(name: str, pf: Pyfing, stacks: list[str], ev: Any, limit: int = 0) -
 
 
 def run_card(pf: Pyfing, stacks: list[str]) -> dict[str, Any]:
-    """NIST card: rolled (isolated) against plain fingertips cut from the slaps, as bench/fvc_nist_card.py."""
+    """NIST card: rolled boxes against plain fingertips cut from the slaps, as bench/fvc_nist_card.py."""
     from scomm.biometrics.comparison import compare
     from scomm.biometrics.evaluation import eer, fnmr_at_fmr
-    from scomm.biometrics.slap import isolate_print
 
     spec = importlib.util.spec_from_file_location("fvc_nist_card", HERE / "fvc_nist_card.py")
     assert spec is not None and spec.loader is not None
@@ -367,7 +366,7 @@ def run_card(pf: Pyfing, stacks: list[str]) -> dict[str, Any]:
     spec.loader.exec_module(card)
     rolled, _, tips = card.card_images()
     times: dict[str, list[float]] = {}
-    rt = {f: image_templates(isolate_print(img), pf, times, stacks) for f, img in rolled.items()}
+    rt = {f: image_templates(img, pf, times, stacks) for f, img in rolled.items()}
     pt = {f: image_templates(img, pf, times, stacks) for f, img in tips.items()}
 
     def score(a: Any, b: Any) -> float:
