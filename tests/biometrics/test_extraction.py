@@ -122,3 +122,18 @@ def test_adaptive_orientation_changes_nothing_where_ridges_are_straight(monkeypa
     inner = (slice(30, 130), slice(30, 130))
     assert np.allclose(coherence_a[inner], coherence[inner], atol=1e-3)
     assert np.abs(np.mod(theta_a - theta + np.pi / 2, np.pi) - np.pi / 2)[inner].max() < 1e-2
+
+
+def test_close_pair_ending_with_a_clear_valley_beyond_its_tip_is_kept() -> None:
+    from scomm.biometrics.minutiae import FilterContext, _valley_beyond
+
+    # a horizontal ridge (dark) ending at x = 42, valley (bright) beyond it to the left
+    img = np.full((64, 96), 1.5, np.float32)
+    img[30:35, 42:] = -1.5
+    ctx = FilterContext({"smooth_normalized": img}, 9.0)
+    ending_into_ridge = [41.0, 32.0, 0.0, MinutiaKind.ENDING, 1.0]  # angle 0: points along +x into the ridge
+    ending_mid_ridge = [70.0, 32.0, 0.0, MinutiaKind.ENDING, 1.0]  # a noise break: ridge continues beyond
+    fork = [41.0, 32.0, 0.0, MinutiaKind.BIFURCATION, 1.0]
+    v = _valley_beyond(np.array([ending_into_ridge, ending_mid_ridge, fork]), ctx)
+    assert v[0] >= P.PAIR_VALLEY_RESCUE > v[1]
+    assert v[2] == -np.inf
