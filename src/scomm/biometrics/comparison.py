@@ -429,129 +429,6 @@ _local_terms_run: Any = _local_terms_run_vnni if HAS_VNNI else _local_terms_run_
 _bit_count: Any = _popcount
 
 
-# Upper bound on a pair's similarity, to skip the exact terms of pairs that cannot be among the
-# anchors (:func:`_compare_batch`): each cell's norm (square root of its energy) floored to a
-# multiple of BOUND_STEP, one byte a cell (sqrt(6) * 127 / 2.5 < 128), and each minutia's full norm.
-# By the triangle inequality per cell, |p - r| over the common cells is at least
-# BOUND_STEP * sqrt(sum over common cells of max(|qp - qr| - 1, 0)^2), and |p| + |r| over the
-# common cells at most the full norms' sum, so the similarity is at most 1 - that / (full norms).
-BOUND_STEP = 2.5
-BOUND_BYTES = 128
-# Safety margin (similarity units) of the skip test, far above float rounding: a pair is skipped
-# only when its bound is below the current 8th-best similarity by more than this.
-_BOUND_MARGIN = 1e-4
-# Bins of the bounds' histogram that picks the pairs computed first.
-_BOUND_BINS = 64
-
-
-@njit(cache=True, fastmath=True)
-def _bound_rows(cyl: NDArray[np.uint8], bits: NDArray[np.uint64], nc: int,
-                nd: int) -> tuple[NDArray[np.uint8], NDArray[np.float64]]:
-    """Each minutia's bound terms: floored cell norms (bytes 0..63) and the valid-cell mask as 0xFF
-    (bytes 64..127), and its full norm."""
-    n = cyl.shape[0]
-    out = np.zeros((n, BOUND_BYTES), np.uint8)
-    norm = np.zeros(n, np.float64)
-    for m in range(n):
-        total = np.int64(0)
-        for c in range(nc):
-            if (bits[m] >> np.uint64(c)) & np.uint64(1):
-                out[m, 64 + c] = 255
-                e = np.int64(0)
-                for k in range(nd):
-                    v = np.int64(cyl[m, c * nd + k])
-                    e += v * v
-                total += e
-                # largest q with (2.5 q)^2 <= e, in integers: 25 q^2 <= 4 e
-                q = np.int64(np.sqrt(np.float64(e)) / BOUND_STEP)
-                while 25 * (q + 1) * (q + 1) <= 4 * e:
-                    q += 1
-                while q > 0 and 25 * q * q > 4 * e:
-                    q -= 1
-                out[m, c] = q
-        norm[m] = np.sqrt(np.float64(total))
-    return out, norm
-
-
-@njit(cache=True, fastmath=True)
-def _bound_run_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.uint8], base: int, cand: NDArray[np.int64],
-                     n: int, out: NDArray[np.int32]) -> None:
-    """Sum over the common cells of max(|qp - qr| - 1, 0)^2 of probe row i of a with each reference
-    row ``base + cand[m]`` of b (:func:`_bound_rows`), m < n, to out[m]."""
-    for m in range(n):
-        j = base + cand[m]
-        s = np.int32(0)
-        for q in range(64):
-            x = a[i, q] & b[j, 64 + q]
-            y = b[j, q] & a[i, 64 + q]
-            d = max(x, y) - min(x, y)
-            d1 = np.int32(d) - 1 if d > 0 else np.int32(0)
-            s += d1 * d1
-        out[m] = s
-
-
-@intrinsic
-def _bound_run_vnni(typingctx: Any, a: Any, i: Any, b: Any, base: Any, cand: Any, n: Any, out: Any) -> Any:
-    """:func:`_bound_run_plain` with AVX-512 byte operations (same integers): per pair two loads,
-    two ands, a saturated absolute difference, one byte product and one horizontal sum."""
-    sig = types.none(a, i, b, base, cand, n, out)
-
-    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
-        i32 = ir.IntType(32)
-        i64 = ir.IntType(64)
-        v16 = ir.VectorType(i32, 16)
-        v64 = ir.VectorType(ir.IntType(8), 64)
-        row = ir.Constant(i64, BOUND_BYTES)
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(v16, [v16, v64, v64]),
-                                            "llvm.x86.avx512.vpdpbusd.512")
-        red = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i32, [v16]),
-                                             "llvm.vector.reduce.add.v16i32")
-        usub = cgutils.get_or_insert_function(builder.module, ir.FunctionType(v64, [v64, v64]),
-                                              "llvm.usub.sat.v64i8")
-
-        def index(v: Any) -> Any:
-            return builder.sext(v, i64) if v.type.width < 64 else v
-
-        def chunk(ptr: Any, c: int) -> Any:
-            return builder.load(builder.bitcast(builder.gep(ptr, [ir.Constant(i64, 64 * c)]), v64.as_pointer()),
-                                align=1)
-
-        arr_a = context.make_array(signature.args[0])(context, builder, args[0])
-        arr_b = context.make_array(signature.args[2])(context, builder, args[2])
-        arr_c = context.make_array(signature.args[4])(context, builder, args[4])
-        arr_o = context.make_array(signature.args[6])(context, builder, args[6])
-        pa = builder.gep(arr_a.data, [builder.mul(index(args[1]), row)])
-        p_q = chunk(pa, 0)
-        p_mask = chunk(pa, 1)
-        one = ir.Constant(v64, [1] * 64)
-        base_i = index(args[3])
-        dst = builder.bitcast(arr_o.data, i32.as_pointer())
-        with cgutils.for_range(builder, index(args[5])) as loop:
-            m = loop.index
-            j = builder.add(base_i, index(builder.load(builder.gep(arr_c.data, [m]))))
-            pb = builder.gep(arr_b.data, [builder.mul(j, row)])
-            x = builder.and_(p_q, chunk(pb, 1))
-            y = builder.and_(chunk(pb, 0), p_mask)
-            d = builder.or_(builder.call(usub, [x, y]), builder.call(usub, [y, x]))
-            d1 = builder.call(usub, [d, one])
-            acc = builder.call(fn, [ir.Constant(v16, None), d1, d1])
-            builder.store(builder.call(red, [acc]), builder.gep(dst, [m]))
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
-@njit(cache=True, fastmath=False, error_model="numpy")
-def _similarity(dot: np.int64, e1: np.int64, e2: np.int64) -> np.float32:
-    """:func:`_similarities` of one pair, the same float32 operations (bit for bit)."""
-    den = np.sqrt(np.float32(e1)) + np.sqrt(np.float32(e2))
-    v = np.float32(1.0) - np.sqrt(np.float32(e1 + e2) - np.float32(2 * dot)) / den
-    return v if den > np.float32(0.0) else np.float32(0.0)
-
-
-_bound_run: Any = _bound_run_vnni if HAS_VNNI else _bound_run_plain
-
-
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
                 pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
@@ -559,8 +436,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
-                taken: NDArray[np.uint8], near_r: NDArray[np.uint8], p_terms: NDArray[np.uint8],
-                r_terms: NDArray[np.int8], s0: int) -> tuple[float, int]:
+                taken: NDArray[np.uint8], near_r: NDArray[np.uint8]) -> tuple[float, int]:
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
@@ -631,13 +507,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
                 near_r[q] |= near
                 ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
                       & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-                sq = srow[q]
-                if ok and sq < 0:
-                    # a similarity skipped by the bound, needed now: computed once, kept
-                    dot, e1, e2 = _local_terms(p_terms, a, r_terms, s0 + 65535 - (tie[q] >> 16))
-                    sim[a, q] = _similarity(dot, e1, e2)
-                    sq = srow[q]
-                key = (np.int64(sq) << 32) | tie[q]
+                key = (np.int64(srow[q]) << 32) | tie[q]
                 best_key = max(best_key, key if ok else np.int64(0))
                 q += np.uint64(1)
         if close:
@@ -666,8 +536,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
-                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_], p_terms: NDArray[np.uint8],
-                 r_terms: NDArray[np.int8], s0: int) -> float:
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     ``ra`` is the reference's directions and ``position`` each minutia's place
@@ -694,7 +563,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         rot = ra[j] - pa[i]  # counter-clockwise in the template convention
         score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
                                rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
-                               pair_p, pair_r, taken, near_r, p_terms, r_terms, s0)
+                               pair_p, pair_r, taken, near_r)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -733,7 +602,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     rot2 = np.arctan2(sxy, sxx)
     score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
                            rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                           taken, near_r, p_terms, r_terms, s0)
+                           taken, near_r)
     return max(best, score)
 
 
@@ -758,8 +627,7 @@ def _similarities(t_dot: NDArray[np.int32], t_e1: NDArray[np.int32], t_e2: NDArr
 @njit(cache=True, fastmath=True)
 def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDArray[np.bool_],
                    px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
-                   r_terms: NDArray[np.int8], r_bound: NDArray[np.uint8], r_norm: NDArray[np.float64],
-                   r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
+                   r_terms: NDArray[np.int8], r_bits: NDArray[np.uint64], ru: NDArray[np.bool_], rx: NDArray[np.float32],
                    ry: NDArray[np.float32], ra: NDArray[np.float32], rcos: NDArray[np.float32],
                    rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
                    position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
@@ -780,7 +648,6 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     n_ab = a_start.shape[1] - 1
     a_scale = n_ab / (2 * np.pi)
     p_terms = _terms(p_cyl, p_bits, N_CELLS, P.CYLINDER_DIRECTIONS)
-    p_bound, p_norm = _bound_rows(p_cyl, p_bits, N_CELLS, P.CYLINDER_DIRECTIONS)
     out = np.zeros(n_refs, np.float32)
     cos_max = np.float32(np.cos(max_rotation))
     cos_tol = np.cos(tol_angle)
@@ -812,11 +679,6 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     cand = np.empty(longest, np.int64)
     t = np.empty((3, longest), np.int32)  # dot, probe energy, reference energy; each < 2^24 (exact in float32 too)
     vals = np.empty(longest, np.float32)
-    lb = np.empty(longest, np.int32)
-    f_cand = np.empty(n_p * longest, np.int64)
-    f_bound = np.empty(n_p * longest, np.float64)
-    f_start = np.empty(n_p + 1, np.int64)
-    hist = np.empty(_BOUND_BINS, np.int64)
     # scratch reused for every reference (allocations cost as much as a few hundred pairs)
     sim = np.empty((n_p, longest), np.float32)
     covered = np.empty((n_p, longest), np.bool_)
@@ -839,81 +701,44 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         kh = max(1, min(hypotheses, n_p * n_r))
         top_v[:] = -1.0
         top_i[:] = 0
-        # 1. each probe minutia's candidates (its direction window) that pass the cheap tests, and
-        # the upper bound on their similarity; every one marked "not computed" (-1) in sim
-        n_f = 0
-        hist[:] = 0
         for a in range(n_p):
-            f_start[a] = n_f
             if not pu[a]:
                 continue
-            n = n_f
+            # gather this minutia's candidates (its direction window) and their byte products, then
+            # the similarities in one vectorisable pass: no data-dependent branch per pair
+            n = 0
             for g in range(2):
                 for j in range(a_start[k, seg[a, 2 * g]], a_start[k, seg[a, 2 * g + 1]]):
                     # unsigned indexes: no negative-index wrap-around code in this loop
                     b = a_order[np.uint64(s0 + j)]
                     c = np.uint64(s0 + b)
-                    f_cand[n] = b
+                    cand[n] = b
                     # cos of the direction difference, against cos of the largest rotation
                     ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
                           & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
                     n += int(ok)  # kept in place, branch-free
-            _bound_run(p_bound, a, r_bound, s0, f_cand[n_f:], n - n_f, lb)
-            for m in range(n - n_f):
-                b = f_cand[n_f + m]
-                c = np.uint64(s0 + b)
-                sim[a, position[c]] = -1.0
-                den = p_norm[a] + r_norm[c]
-                bv = 1.0 - BOUND_STEP * np.sqrt(np.float64(lb[m])) / den if den > 0 else -1.0
-                f_bound[n_f + m] = bv
-                hist[min(max(int(bv * _BOUND_BINS), 0), _BOUND_BINS - 1)] += 1
-            n_f = n
-        f_start[n_p] = n_f
-        # 2. the exact similarities, first of the pairs with the highest bounds (about twice the
-        # anchors: they raise the bar early), then of the others whose bound reaches the bar; the
-        # skipped ones cannot be among the anchors, and the pairing computes those it needs
-        cut = _BOUND_BINS - 1
-        count = hist[cut]
-        while cut > 0 and count < 2 * kh:
-            cut -= 1
-            count += hist[cut]
-        seed = cut / _BOUND_BINS
-        for step in range(2):
-            for a in range(n_p):
-                bar = max(top_v[kh - 1], 0.0) - _BOUND_MARGIN
-                n = 0
-                for f in range(f_start[a], f_start[a + 1]):
-                    bv = f_bound[f]
-                    cand[n] = f_cand[f]
-                    if step == 0:
-                        n += int(bv >= seed)
-                    else:
-                        n += int((bv < seed) & (bv >= bar))
-                if n == 0:
+            _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
+            _similarities(t[0], t[1], t[2], vals, n)
+            for m in range(n):
+                v = vals[m]
+                b = cand[m]
+                sim[a, position[np.uint64(s0 + b)]] = v
+                if v <= 0 or v < top_v[kh - 1]:
                     continue
-                _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
-                _similarities(t[0], t[1], t[2], vals, n)
-                for m in range(n):
-                    v = vals[m]
-                    b = cand[m]
-                    sim[a, position[np.uint64(s0 + b)]] = v
-                    if v <= 0 or v < top_v[kh - 1]:
-                        continue
-                    idx = a * n_r + b
-                    if v == top_v[kh - 1] and idx > top_i[kh - 1]:
-                        continue
-                    pos = kh - 1
-                    while pos > 0 and (top_v[pos - 1] < v or (top_v[pos - 1] == v and top_i[pos - 1] > idx)):
-                        top_v[pos] = top_v[pos - 1]
-                        top_i[pos] = top_i[pos - 1]
-                        pos -= 1
-                    top_v[pos] = v
-                    top_i[pos] = idx
+                idx = a * n_r + b
+                if v == top_v[kh - 1] and idx > top_i[kh - 1]:
+                    continue
+                pos = kh - 1
+                while pos > 0 and (top_v[pos - 1] < v or (top_v[pos - 1] == v and top_i[pos - 1] > idx)):
+                    top_v[pos] = top_v[pos - 1]
+                    top_i[pos] = top_i[pos - 1]
+                    pos -= 1
+                top_v[pos] = v
+                top_i[pos] = idx
         out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
                               position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
                               grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered,
-                              p_terms, r_terms, s0)
+                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
     return out
 
 
@@ -944,8 +769,6 @@ class PreparedBatch:
     sin: NDArray[np.float32]
     usable: NDArray[np.bool_]
     terms: NDArray[np.int8]
-    bound: NDArray[np.uint8]
-    norm: NDArray[np.float64]
     valid: NDArray[np.uint64]
     order: NDArray[np.int32]
     position: NDArray[np.int32]
@@ -1003,7 +826,6 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     cyl = cat("cylinders", ROW_BYTES, np.uint8)
     valid = cat("valid", None, np.uint64)
     terms = _terms(cyl, valid, N_CELLS, P.CYLINDER_DIRECTIONS)
-    bound, norm = _bound_rows(cyl, valid, N_CELLS, P.CYLINDER_DIRECTIONS)
     owner = np.repeat(np.arange(n_refs), counts)
     x = cat("x", None, np.float32)
     lo = np.array([[r.x.min(), r.y.min()] if len(r) else [0.0, 0.0] for r in references], np.float32)
@@ -1032,7 +854,7 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
-        terms.view(np.int8), bound, norm, valid, order, position, ref_sorted, tie, cell_start,
+        terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
         grid_offset, lo, shape, a_order, a_start,
     )
 
@@ -1048,7 +870,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
     if len(probe) == 0 or batch.offsets[-1] == 0:
         return np.zeros(len(batch), np.float32)
     return _compare_batch(probe.cylinders, probe.valid, probe.usable, probe.x, probe.y, probe.angle,
-                          batch.terms, batch.bound, batch.norm, batch.valid, batch.usable,
+                          batch.terms, batch.valid, batch.usable,
                           batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.tie, batch.position,
                           batch.cell_start, batch.grid_offset, batch.grid_origin, batch.grid_shape, batch.a_order, batch.a_start,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
