@@ -18,7 +18,7 @@ Two steps:
    and share over 15° in foreground pixels whose reference coherence is under 0.3,
    0.3-0.7 and over 0.7, per set.
 
-    KERAS_BACKEND=torch OPENBLAS_NUM_THREADS=1 /work/venv-pyfing/bin/python bench/orientation_eval.py --cache
+    KERAS_BACKEND=torch OPENBLAS_NUM_THREADS=1 PYTHONPATH=src /work/venv-pyfing/bin/python bench/orientation_eval.py --cache
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src /work/venv/bin/python bench/orientation_eval.py \
         --variant raw:ORIENTATION_NORMALISE=0 --variant normalised:
 """
