@@ -16,38 +16,41 @@ from scomm.biometrics import parameters as P
 
 
 def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Return (ridge orientation in [0, π) in pixel coordinates, coherence in [0, 1])."""
+    """Return (ridge orientation in [0, π) in pixel coordinates, coherence in [0, 1]).
+
+    The orientation comes from the structure tensor of *contrast-normalised* gradients: each
+    gradient is divided by the root of the local gradient energy (Gaussian, ORIENTATION_NORMALISE
+    px) before the tensor is smoothed, so every ridge flank votes about equally. With raw
+    gradients the tensor is an energy-weighted average, and where the ridges are faint (cores,
+    deltas, smudges, dry or wet patches: low coherence) a few high-contrast features (creases,
+    pores, blobs, the print's edge) outvote them. Against pyfing's learned field, under coherence
+    0.3 the median difference falls from 11° to 9° on FVC2002 DB2 (it rises from 6.7° to 7.2° on
+    SFinGe), and the EER over all impostors falls on both sets (docs/biometrics.md, "Orientation
+    field, session 4").
+
+    The coherence stays the raw tensor's: the minutia reliability, the learned minutia filter and
+    the usable-image check were measured and trained on it.
+    """
     gx = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(0, 1))
     gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
-    if not P.ORIENTATION_SIGMA_NEAR:
-        gxx = _smooth(gx * gx, P.ORIENTATION_SIGMA)
-        gyy = _smooth(gy * gy, P.ORIENTATION_SIGMA)
-        gxy = _smooth(gx * gy, P.ORIENTATION_SIGMA)
-        diff = gxx - gyy
-        gradient_angle = 0.5 * np.arctan2(2 * gxy, diff)
-        ridge = np.mod(gradient_angle + np.pi / 2, np.pi).astype(np.float32)
-        coherence = np.sqrt(diff * diff + 4 * gxy * gxy) / np.maximum(gxx + gyy, 1e-9)
-        return ridge, np.clip(coherence, 0.0, 1.0).astype(np.float32)
-    products = (gx * gx, gy * gy, gx * gy)
-    wide = [_smooth_cells(p, P.ORIENTATION_SIGMA) for p in products]
-    near = [_smooth_cells(p, P.ORIENTATION_SIGMA_NEAR) for p in products]
-    (vx_w, vy_w, c_w), (vx_n, vy_n, c_n) = _doubled(*wide), _doubled(*near)
-    # near a core or delta the ridges bend within the wide window (low wide coherence) but are
-    # locally parallel (high near coherence): there, follow the narrow window
-    t = np.clip((c_n - c_w) / P.ORIENTATION_ADAPT, 0.0, 1.0)
-    vx = _to_pixels((t * vx_n + (1 - t) * vx_w).astype(np.float32), image.shape)
-    vy = _to_pixels((t * vy_n + (1 - t) * vy_w).astype(np.float32), image.shape)
-    coherence = _to_pixels(c_w, image.shape)
-    ridge = np.mod(0.5 * np.arctan2(vy, vx) + np.pi / 2, np.pi).astype(np.float32)
+    ridge, coherence = _tensor(gx, gy)
+    if P.ORIENTATION_NORMALISE > 0:
+        energy = ndimage.gaussian_filter(gx * gx + gy * gy, P.ORIENTATION_NORMALISE)
+        # the floor keeps flat background (no gradient at all) from being amplified into noise
+        scale = 1.0 / np.sqrt(energy + P.ORIENTATION_NORMALISE_FLOOR * float(np.mean(energy)))
+        ridge = _tensor((gx * scale).astype(np.float32), (gy * scale).astype(np.float32))[0]
+    return ridge, coherence
+
+
+def _tensor(gx: NDArray[np.float32], gy: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Ridge orientation and coherence of the gradient structure tensor smoothed at ORIENTATION_SIGMA."""
+    gxx = _smooth(gx * gx, P.ORIENTATION_SIGMA)
+    gyy = _smooth(gy * gy, P.ORIENTATION_SIGMA)
+    gxy = _smooth(gx * gy, P.ORIENTATION_SIGMA)
+    diff = gxx - gyy
+    ridge = np.mod(0.5 * np.arctan2(2 * gxy, diff) + np.pi / 2, np.pi).astype(np.float32)
+    coherence = np.sqrt(diff * diff + 4 * gxy * gxy) / np.maximum(gxx + gyy, 1e-9)
     return ridge, np.clip(coherence, 0.0, 1.0).astype(np.float32)
-
-
-def _doubled(gxx: NDArray[np.float32], gyy: NDArray[np.float32],
-             gxy: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
-    """Doubled-angle gradient vector (cos 2θ, sin 2θ scaled by coherence) and the coherence."""
-    trace = np.maximum(gxx + gyy, 1e-9)
-    vx, vy = (gxx - gyy) / trace, 2 * gxy / trace
-    return vx.astype(np.float32), vy.astype(np.float32), np.sqrt(vx * vx + vy * vy).astype(np.float32)
 
 
 def _smooth(field: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:

@@ -35,13 +35,15 @@ GRADIENT_SIGMA = 1.0  # derivative-of-Gaussian scale, px; ridge width is ~4-5 px
 # Smoothing of the structure tensor, px (~ one ridge period): 10 measured better
 # than 5, 7 and 13 on the FVC2002 DB2 / SFinGe DB4 B sets.
 ORIENTATION_SIGMA = 10.0
-# Coherence-adaptive smoothing (0: off): where the tensor smoothed at this narrower σ is more coherent
-# than the wide one by ORIENTATION_ADAPT or more (ridges bending within the wide window: cores,
-# deltas), the narrow orientation is used, blended linearly below that; coherence stays the wide one.
-# Measured within noise (bench/extractor_eval.py, docs/biometrics.md "Extractor diagnosis, session 3"):
-# σ 5 / 6 with adapt 0.1-0.2, alone and with the wide σ at 13: off.
-ORIENTATION_SIGMA_NEAR = 0.0
-ORIENTATION_ADAPT = 0.2
+# Gradients are divided by the root of their local energy (Gaussian, this σ px, about half a ridge
+# width to a ridge width) before the tensor is smoothed, so faint ridges are not outvoted by
+# high-contrast creases and blobs; the floor (a share of the image's mean energy) keeps flat
+# background from turning into noise. 0: raw gradients (before session 4). σ 0.5 / 1 / 2 / 3
+# measured on FVC2002 DB2 / SFinGe DB4 B (bench/extractor_eval.py): 2 (docs/biometrics.md,
+# "Orientation field, session 3"). The previous coherence-adaptive narrow σ (ORIENTATION_SIGMA_NEAR,
+# measured within noise and off) was removed.
+ORIENTATION_NORMALISE = 2.0
+ORIENTATION_NORMALISE_FLOOR = 0.01
 ORIENTATION_CELL = 4  # the tensor is smoothed on 4x4-pixel cells, then interpolated back (speed).
 # Mean coherence of the foreground below this means no ridge pattern (noise
 # measures ~0.1-0.2, real prints 0.5-0.8).
