@@ -26,7 +26,7 @@ def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], 
     pores, blobs, the print's edge) outvote them. Against pyfing's learned field, under coherence
     0.3 the median difference falls from 11° to 9° on FVC2002 DB2 (it rises from 6.7° to 7.2° on
     SFinGe), and the EER over all impostors falls on both sets (docs/biometrics.md, "Orientation
-    field, session 4").
+    field, session 3").
 
     The coherence stays the raw tensor's: the minutia reliability, the learned minutia filter and
     the usable-image check were measured and trained on it.

@@ -38,7 +38,7 @@ ORIENTATION_SIGMA = 10.0
 # Gradients are divided by the root of their local energy (Gaussian, this σ px, about half a ridge
 # width to a ridge width) before the tensor is smoothed, so faint ridges are not outvoted by
 # high-contrast creases and blobs; the floor (a share of the image's mean energy) keeps flat
-# background from turning into noise. 0: raw gradients (before session 4). σ 0.5 / 1 / 2 / 3
+# background from turning into noise. 0: raw gradients (before session 3). σ 0.5 / 1 / 2 / 3
 # measured on FVC2002 DB2 / SFinGe DB4 B (bench/extractor_eval.py): 2 (docs/biometrics.md,
 # "Orientation field, session 3"). The previous coherence-adaptive narrow σ (ORIENTATION_SIGMA_NEAR,
 # measured within noise and off) was removed.
