@@ -32,8 +32,11 @@ MIN_FOREGROUND_PX = 160 * 160 // 2
 
 # --- orientation ---------------------------------------------------------------
 GRADIENT_SIGMA = 1.0  # derivative-of-Gaussian scale, px; ridge width is ~4-5 px.
-# Smoothing of the structure tensor, px (~ one ridge period): 10 measured better
-# than 5, 7 and 13 on the FVC2002 DB2 / SFinGe DB4 B sets.
+# Smoothing of the structure tensor, px (~ one ridge period): 10 measured better than 5, 7 and 13
+# on the FVC2002 DB2 / SFinGe DB4 B sets with raw gradients. With normalised gradients (below) 8
+# measured better still (docs/biometrics.md, "Orientation field"), but it also changes the
+# coherence the learned minutia scorer was trained on (its AUC on unseen synthetic prints fell
+# under the hand-made reliability's): 8 needs the scorer retrained first.
 ORIENTATION_SIGMA = 10.0
 # Gradients are divided by the root of their local energy (Gaussian, this σ px, about half a ridge
 # width to a ridge width) before the tensor is smoothed, so faint ridges are not outvoted by
