@@ -237,28 +237,7 @@ def test_prepared_template_round_trips_through_bytes() -> None:
 def _pair_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
                 ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> float:
     """The pairing's definition as a plain scan of every reference minutia (original order), for the test below."""
-    ax, ay, bx, by, rot = anchor
-    c, s = np.cos(rot), np.sin(rot)
-    taken = np.zeros(len(rx), bool)
-    near_r = np.zeros(len(rx), bool)
-    total, near_p = 0.0, 0
-    base = P.PAIR_BASE_WEIGHT
-    for a in range(len(px)):
-        dx, dy = px[a] - ax, -(py[a] - ay)
-        tx, ty = bx + c * dx - s * dy, by - (s * dx + c * dy)
-        d2 = (tx - rx) ** 2 + (ty - ry) ** 2
-        near = d2 <= P.OVERLAP_DISTANCE_PX ** 2
-        near_r |= near
-        near_p += bool(near.any())
-        tol = P.PAIR_DISTANCE_PX + P.PAIR_DISTANCE_SLOPE * np.hypot(dx, dy)
-        ok = near & (d2 <= tol * tol) & ~taken & (np.cos(pa[a] + rot - ra) >= np.cos(P.PAIR_ANGLE))
-        if ok.any():
-            w = np.where(ok, base + (1 - base) * sim[a].astype(np.float64), -1.0)
-            b = int(np.argmax(w))  # the first of the heaviest: lowest index
-            taken[b] = True
-            total += w[b]
-    m = float(P.MIN_OVERLAP)
-    return total * total / (max(near_p, m) * max(int(near_r.sum()), m)) * min(1.0, total / m)
+    return _pairs_plain(sim, px, py, pa, rx, ry, ra, anchor)[0]
 
 
 def test_banded_pairing_equals_a_plain_scan() -> None:
@@ -295,7 +274,8 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
 
 def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
                  ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> tuple[float, list[tuple[int, int]]]:
-    """:func:`_pair_plain` that also returns the pairs (probe, reference; original indices)."""
+    """The pairing's score by its definition, a plain scan of every reference minutia (original order),
+    and its pairs (probe, reference; original indices)."""
     ax, ay, bx, by, rot = anchor
     c, s = np.cos(rot), np.sin(rot)
     taken = np.zeros(len(rx), bool)
@@ -313,7 +293,7 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
         ok = near & (d2 <= tol * tol) & ~taken & (np.cos(pa[a] + rot - ra) >= np.cos(P.PAIR_ANGLE))
         if ok.any():
             w = np.where(ok, base + (1 - base) * sim[a].astype(np.float64), -1.0)
-            b = int(np.argmax(w))
+            b = int(np.argmax(w))  # the first of the heaviest: lowest index
             taken[b] = True
             total += w[b]
             pairs.append((a, b))

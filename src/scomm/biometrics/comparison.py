@@ -303,6 +303,27 @@ def _local_terms_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.int8],
     return out[0], out[1], out[2]
 
 
+def _emit_term_sums(builder: ir.IRBuilder, fn: Any, red: Any, v16: Any, probe_chunk: Any, ref_chunk: Any) -> list[Any]:
+    """IR for one minutia pair's three term sums (i32): a VNNI accumulator per (group, shift) of
+    ``_PRODUCTS`` over the 64-byte chunks the two callables load, shifted and added within each
+    group, then summed across the vector."""
+    acc: dict[tuple[int, int], Any] = {}
+    for pc, rc, g, sh in _PRODUCTS:
+        prev = acc.get((g, sh), ir.Constant(v16, None))
+        acc[(g, sh)] = builder.call(fn, [prev, probe_chunk(pc), ref_chunk(rc)])
+    sums = []
+    for g in range(3):
+        total = None
+        for (gg, sh), v in acc.items():
+            if gg != g:
+                continue
+            if sh:
+                v = builder.shl(v, ir.Constant(v16, [sh] * 16))
+            total = v if total is None else builder.add(total, v)
+        sums.append(builder.call(red, [total]))
+    return sums
+
+
 @intrinsic
 def _local_terms_vnni(typingctx: Any, a: Any, i: Any, b: Any, j: Any) -> Any:
     """:func:`_local_terms_plain` with x86 AVX-512 VNNI byte products (64 a instruction; Numba emits
@@ -331,21 +352,8 @@ def _local_terms_vnni(typingctx: Any, a: Any, i: Any, b: Any, j: Any) -> Any:
                                             "llvm.x86.avx512.vpdpbusd.512")
         red = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), [v16]),
                                              "llvm.vector.reduce.add.v16i32")
-        acc: dict[tuple[int, int], Any] = {}
-        for pc, rc, g, sh in _PRODUCTS:
-            prev = acc.get((g, sh), ir.Constant(v16, None))
-            acc[(g, sh)] = builder.call(fn, [prev, chunk(pa, pc), chunk(pb, rc)])
-        sums = []
-        for g in range(3):
-            total = None
-            for (gg, sh), v in acc.items():
-                if gg != g:
-                    continue
-                if sh:
-                    v = builder.shl(v, ir.Constant(v16, [sh] * 16))
-                total = v if total is None else builder.add(total, v)
-            sums.append(builder.sext(builder.call(red, [total]), i64))
-        return context.make_tuple(builder, signature.return_type, sums)
+        sums = _emit_term_sums(builder, fn, red, v16, lambda c: chunk(pa, c), lambda c: chunk(pb, c))
+        return context.make_tuple(builder, signature.return_type, [builder.sext(v, i64) for v in sums])
 
     return sig, codegen
 
@@ -391,19 +399,9 @@ def _local_terms_run_vnni(typingctx: Any, a: Any, i: Any, b: Any, base: Any, can
             m = loop.index
             j = builder.add(base_i, index(builder.load(builder.gep(arr_c.data, [m]))))
             pb = builder.gep(arr_b.data, [builder.mul(j, row)])
-            acc: dict[tuple[int, int], Any] = {}
-            for pc, rc, g, sh in _PRODUCTS:
-                prev = acc.get((g, sh), ir.Constant(v16, None))
-                acc[(g, sh)] = builder.call(fn, [prev, probe[pc], chunk(pb, rc)])
+            sums = _emit_term_sums(builder, fn, red, v16, probe.__getitem__, lambda c, pb=pb: chunk(pb, c))
             for g in range(3):
-                total = None
-                for (gg, sh), v in acc.items():
-                    if gg != g:
-                        continue
-                    if sh:
-                        v = builder.shl(v, ir.Constant(v16, [sh] * 16))
-                    total = v if total is None else builder.add(total, v)
-                builder.store(builder.call(red, [total]), builder.gep(dst[g], [m]))
+                builder.store(sums[g], builder.gep(dst[g], [m]))
         return context.get_dummy_value()
 
     return sig, codegen
