@@ -64,7 +64,9 @@ def test_reliability_is_the_score_and_the_cap_keeps_the_best(monkeypatch: pytest
 
 
 def test_scorer_separates_true_from_false_minutiae_on_unseen_synthetic_prints() -> None:
-    """On a person the training never saw (another seed), damaged as in training."""
+    """On persons the training never saw (other seeds), damaged as in training. Three persons pooled:
+    on one person alone either scorer can win by chance (person SEED + 2: 0.972 against 0.973 with the
+    scorer of session 2), which says nothing about the scorer."""
     sys.path.insert(0, str(BENCH))
     try:
         import minutia_filter_train as T
@@ -74,22 +76,23 @@ def test_scorer_separates_true_from_false_minutiae_on_unseen_synthetic_prints() 
     from scomm.synth.fidelity import ridge_minutiae
     from scomm.synth.rendering import master_image
 
-    person = make_person(T.SEED + 1, 0)
     pos = FingerPosition.RIGHT_THUMB
-    master = ridge_minutiae(person.master(pos), master_image(person, pos))
     scores, labels, hand = [], [], []
-    for k in range(3):
-        kind = ImpressionType.LIVESCAN_PLAIN
-        img = T.degrade(render_impression(person, pos, k, kind), np.random.default_rng([7, k]))
-        imp = impression_of(person, pos, k, kind)
-        inside = imp.in_contact(master.mx, master.my, master)
-        gx, gy, ga = imp.forward(master.mx[inside], master.my[inside], master.mangle[inside])
-        got = T.candidates(img)
-        assert got is not None
-        m, f = got
-        labels.append(T.labels(m, gx, gy, ga))
-        scores.append(model().score(f))
-        hand.append(m[:, 4])
+    for seed in (T.SEED + 1, T.SEED + 2, T.SEED + 3):
+        person = make_person(seed, 0)
+        master = ridge_minutiae(person.master(pos), master_image(person, pos))
+        for k in range(3):
+            kind = ImpressionType.LIVESCAN_PLAIN
+            img = T.degrade(render_impression(person, pos, k, kind), np.random.default_rng([7, k]))
+            imp = impression_of(person, pos, k, kind)
+            inside = imp.in_contact(master.mx, master.my, master)
+            gx, gy, ga = imp.forward(master.mx[inside], master.my[inside], master.mangle[inside])
+            got = T.candidates(img)
+            assert got is not None
+            m, f = got
+            labels.append(T.labels(m, gx, gy, ga))
+            scores.append(model().score(f))
+            hand.append(m[:, 4])
     y = np.concatenate(labels).astype(float)
     assert 0.2 < y.mean() < 0.98
     learned = T.auc(np.concatenate(scores), y)
