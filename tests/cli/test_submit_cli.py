@@ -15,7 +15,21 @@ CARD = Path("../shared/data/nist-eft/nist-type-14-tpcard.eft")
 pytestmark = pytest.mark.skipif(not CARD.is_file(), reason="needs ../shared/data/nist-eft beside the checkout")
 
 
-def test_the_nist_card_runs_through_the_pipeline_and_gets_an_sre(tmp_path):
+def test_the_nist_card_runs_through_the_pipeline_and_gets_an_sre(tmp_path, monkeypatch):
+    import hashlib
+
+    import scomm.biometrics
+    import scomm.nist.sequence
+
+    extracted: list[str] = []
+    real_extract = scomm.biometrics.extract
+
+    def counting_extract(image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        extracted.append(hashlib.sha256(image.tobytes()).hexdigest())
+        return real_extract(image, *args, **kwargs)
+
+    monkeypatch.setattr(scomm.biometrics, "extract", counting_extract)
+    monkeypatch.setattr(scomm.nist.sequence, "extract", counting_extract)
     db, out = tmp_path / "s.sqlite", tmp_path / "out"
     runner = CliRunner()
     refused = runner.invoke(app, ["submit", str(CARD), "--db", str(db), "--out", str(out), "--jurisdiction", "25025"])
@@ -32,6 +46,8 @@ def test_the_nist_card_runs_through_the_pipeline_and_gets_an_sre(tmp_path):
     args = ["submit", str(car), "--db", str(db), "--out", str(out), "--jurisdiction", "25025"]
     ok = runner.invoke(app, args)
     assert ok.exit_code == 0, ok.output
+    # the sequence check and intake share the rolled prints' templates: no image is extracted twice
+    assert len(extracted) >= 20 and len(extracted) == len(set(extracted))
     sre = next(out.glob("*-SRE.eft"))
     answer, _ = read_response(sre.read_bytes())
     assert answer.identified is False  # type: ignore[union-attr]  # first time this person is seen

@@ -46,10 +46,16 @@ def submit(
     try:
         sub = read_booking(data)
         if sequence:
+            from scomm.nist.booking import ROLLED_IMPRESSIONS
             from scomm.nist.reader import read_transaction
             from scomm.nist.sequence import require_sequence
+            from scomm.pipeline.runner import extract_templates, with_templates
 
-            require_sequence(read_transaction(data))
+            # Extract once: the sequence check reads the rolled templates, intake stores them all.
+            templates = extract_templates(sub)
+            sub = with_templates(sub, templates)
+            rolled = {f.position: templates[f.position] for f in sub.fingers if f.impression in ROLLED_IMPRESSIONS}
+            require_sequence(read_transaction(data), rolled)
         if jurisdiction is not None:
             _register(store, sub.ori, jurisdiction)
         pipeline = Pipeline(store)

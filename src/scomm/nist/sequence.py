@@ -9,11 +9,13 @@ spends once at intake, not on every read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from scomm.biometrics import extract, prepare
 from scomm.biometrics.comparison import PreparedTemplate
 from scomm.biometrics.sequence import SequenceCheck, sequence_check
 from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
-from scomm.biometrics.template import FingerPosition, ImpressionType
+from scomm.biometrics.template import FingerPosition, ImpressionType, Template
 from scomm.errors import ImageError, TransactionFormatError
 from scomm.nist.booking import PLAIN_IMPRESSIONS as PLAIN
 from scomm.nist.booking import ROLLED_IMPRESSIONS as ROLLED
@@ -22,8 +24,15 @@ from scomm.nist.images import FingerImageRecord, decode_image, finger_image_reco
 from scomm.nist.transaction import Transaction
 
 
-def check_transaction_sequence(txn: Transaction) -> SequenceCheck | None:
-    """The sequence check of a ten-print transaction; None when it has no plain impressions to check against."""
+def check_transaction_sequence(txn: Transaction,
+                               rolled_templates: Mapping[FingerPosition, Template] | None = None) -> SequenceCheck | None:
+    """The sequence check of a ten-print transaction; None when it has no plain impressions to check against.
+
+    ``rolled_templates``: templates already extracted from this transaction's rolled
+    prints (``scomm submit`` extracts the booking's fingers once for both); the
+    rolled prints they cover are not extracted again.
+    """
+    given = rolled_templates or {}
     rolled_records: dict[FingerPosition, FingerImageRecord] = {}
     plain: dict[FingerPosition, PreparedTemplate] = {}
     for img in finger_image_records(txn):
@@ -43,7 +52,9 @@ def check_transaction_sequence(txn: Transaction) -> SequenceCheck | None:
                     continue
     rolled: dict[FingerPosition, PreparedTemplate] = {}
     for finger, img in rolled_records.items():
-        if finger in plain:
+        if finger in plain and finger in given:
+            rolled[finger] = prepare(given[finger])
+        elif finger in plain:
             try:
                 rolled[finger] = prepare(extract(decode_image(img), img.ppi or 500, finger, ImpressionType(img.impression)))
             except ImageError:
@@ -53,9 +64,10 @@ def check_transaction_sequence(txn: Transaction) -> SequenceCheck | None:
     return sequence_check(rolled, plain)
 
 
-def require_sequence(txn: Transaction) -> SequenceCheck | None:
+def require_sequence(txn: Transaction,
+                     rolled_templates: Mapping[FingerPosition, Template] | None = None) -> SequenceCheck | None:
     """Run the sequence check and refuse the transaction, naming the misfiled records, when it fails."""
-    result = check_transaction_sequence(txn)
+    result = check_transaction_sequence(txn, rolled_templates)
     if result is None or result.in_sequence:
         return result
     records = {img.position: img for img in finger_image_records(txn) if img.impression in ROLLED and len(img.positions) == 1}

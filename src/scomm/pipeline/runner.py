@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -78,10 +78,12 @@ def submission_digest(sub: BookingSubmission) -> str:
     h.update(json.dumps(head).encode())
     for f in sorted(sub.fingers, key=lambda f: int(f.position)):
         h.update(int(f.position).to_bytes(1, "little"))
-        if f.template is not None:
-            h.update(f.template.to_bytes())
+        # The image is what the agency sent; a template extracted from it on the way in (scomm submit
+        # extracts once for the sequence check) must not make the same card a "different submission".
         if f.image is not None:
             h.update(f.image.tobytes())
+        elif f.template is not None:
+            h.update(f.template.to_bytes())
     return h.hexdigest()
 
 
@@ -99,6 +101,32 @@ def most_serious_charge(codes: Iterable[str]) -> str:
 
 def field_office_for(state: str) -> str:
     return f"ERO-{state}"
+
+
+def extract_templates(sub: BookingSubmission) -> dict[FingerPosition, Template]:
+    """Each finger's template: the one submitted, or extracted from its image.
+
+    Raises :class:`InvalidSubmission` naming the finger whose image is unusable.
+    """
+    from scomm.biometrics import extract
+
+    out: dict[FingerPosition, Template] = {}
+    for i, f in enumerate(sub.fingers):
+        if f.template is not None:
+            out[FingerPosition(f.position)] = f.template
+            continue
+        assert f.image is not None
+        try:
+            out[FingerPosition(f.position)] = extract(f.image, f.ppi, FingerPosition(f.position), f.impression)
+        except ImageError as exc:
+            raise InvalidSubmission(f"fingers[{i}].image", str(exc)) from exc
+    return out
+
+
+def with_templates(sub: BookingSubmission, templates: Mapping[FingerPosition, Template]) -> BookingSubmission:
+    """The same submission with these templates attached to its fingers (images kept), so intake does not extract again."""
+    fingers = tuple(replace(f, template=templates.get(FingerPosition(f.position), f.template)) for f in sub.fingers)
+    return replace(sub, fingers=fingers)
 
 
 class Pipeline:
@@ -162,19 +190,7 @@ class Pipeline:
 
     @staticmethod
     def _templates_of(sub: BookingSubmission) -> dict[FingerPosition, Template]:
-        out: dict[FingerPosition, Template] = {}
-        for i, f in enumerate(sub.fingers):
-            if f.template is not None:
-                out[FingerPosition(f.position)] = f.template
-                continue
-            from scomm.biometrics import extract
-
-            assert f.image is not None
-            try:
-                out[FingerPosition(f.position)] = extract(f.image, f.ppi, FingerPosition(f.position), f.impression)
-            except ImageError as exc:
-                raise InvalidSubmission(f"fingers[{i}].image", str(exc)) from exc
-        return out
+        return extract_templates(sub)
 
     # ------------------------------------------------------------------ driving
     def advance(self, booking_id: int) -> BookingStatus:
