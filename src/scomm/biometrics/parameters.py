@@ -143,7 +143,8 @@ CLEAR_CORRELATION_HIGH = 0.9
 # (bench/nfiq2_reference.py); 75,000 keeps the score's scale, so RECAPTURE_QUALITY flags about as many.
 GOOD_CLEAR_AREA_PX = 75_000
 # Below this quality a recapture is advised. Chosen on the shared data (bench/quality_eval.py): see
-# docs/biometrics.md, "Impression quality".
+# docs/biometrics.md, "Impression quality". It flags FVC2002 DB2 4/80, SFinGe DB4 17/80 and 3 of the
+# card's 20 prints (the previous score: 4/80, 19/80, 5/20).
 RECAPTURE_QUALITY = 30
 
 # --- comparison: local structures (Minutia Cylinder-Code, Cappelli, Maio & Maltoni 2010) ---

@@ -17,11 +17,12 @@ A transparent score, not NFIQ 2, built from two of NFIQ 2's feature families:
     quality = 100 x min(mean block clarity, clear area / GOOD_CLEAR_AREA_PX)
 
 The scarcer of the two sets the score: a small or partial print, however
-clean, is held down by its clear area, the way NFIQ 2 holds it down (its
-score on plain impressions follows the amount of clear ridge area more than
-anything else); a large print (a rolled one has two to three times
-``GOOD_CLEAR_AREA_PX``) by how clear it is on average, so that smudged
-rolled prints still score low, as NIST's NFIQ rates them.
+clean, is held down by its clear area, as NFIQ 2 holds it down (among the
+native measures its score follows most are the sum of orientation coherence
+over the foreground and the spread of frequency-domain clarity, both led by
+how much of the print is clear ridges); a large print (a rolled one has 1.3
+to 2.3 times ``GOOD_CLEAR_AREA_PX``) by how clear it is on average, so that
+smudged rolled prints still score low, as NIST's NFIQ rates them.
 
 The constants are round numbers, not fitted: with 160 FVC/SFinGe images and
 20 card prints a fitted model would learn those images. How it was measured
