@@ -67,23 +67,39 @@ def test_the_sets_driest_prints_fall_under_the_recapture_threshold_and_clean_one
     assert _quality(SFINGE / "103_3.tif") >= 2 * P.RECAPTURE_QUALITY
 
 
-def test_a_clean_grating_is_clear_and_noise_is_not() -> None:
-    yy, xx = np.mgrid[0:256, 0:256].astype(np.float32)
-    mask = np.ones((256, 256), bool)
-    grating = 128 + 60 * np.cos(2 * np.pi * xx / 9.0)
-    noise = np.random.default_rng(1).normal(128, 60, (256, 256)).astype(np.float32)
+def _grating_inputs(size: int, noise: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normalised, enhanced image and mask of a size x size vertical grating (period 9 px) or of noise."""
     from scomm.biometrics.enhancement import enhance
 
-    orientation = np.full((256, 256), np.pi / 2, np.float32)  # vertical ridges
-    for img, expect_clear in ((grating, True), (noise, False)):
-        norm = normalize(img.astype(np.float32), mask)
-        enhanced = enhance(img.astype(np.float32), orientation, 9.0, mask, norm)
+    _, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+    mask = np.ones((size, size), bool)
+    img = (np.random.default_rng(1).normal(128, 60, (size, size)) if noise
+           else 128 + 60 * np.cos(2 * np.pi * xx / 9.0)).astype(np.float32)
+    orientation = np.full((size, size), np.pi / 2, np.float32)  # vertical ridges
+    norm = normalize(img, mask)
+    return norm, enhance(img, orientation, 9.0, mask, norm), mask
+
+
+def test_a_clean_grating_is_clear_and_noise_is_not() -> None:
+    for noise in (False, True):
+        norm, enhanced, mask = _grating_inputs(320, noise)  # 102,400 px: more than GOOD_CLEAR_AREA_PX
         clarity, inside = block_clarity(norm, enhanced, mask)
         assert inside.all()
-        if expect_clear:
+        if not noise:
             assert float(clarity.mean()) > 0.9
             assert impression_quality(norm, enhanced, mask) > 90
         else:
             assert float(clarity.mean()) < 0.1
             assert impression_quality(norm, enhanced, mask) < 10
     assert impression_quality(norm, enhanced, np.zeros_like(mask)) == 0
+
+
+def test_a_small_clean_print_is_held_down_by_its_clear_area() -> None:
+    # the NFIQ 2 way: a clean but small impression holds few ridges to match. 160 x 160 px of clear
+    # ridges is a third of GOOD_CLEAR_AREA_PX; the score is that share, not the (near 1) clarity.
+    norm, enhanced, mask = _grating_inputs(160)
+    clarity, _ = block_clarity(norm, enhanced, mask)
+    assert float(clarity.mean()) > 0.9
+    share = float(clarity.sum()) * P.QUALITY_BLOCK ** 2 / P.GOOD_CLEAR_AREA_PX
+    assert share < 0.4
+    assert impression_quality(norm, enhanced, mask) == round(100 * share)
