@@ -429,6 +429,113 @@ _local_terms_run: Any = _local_terms_run_vnni if HAS_VNNI else _local_terms_run_
 _bit_count: Any = _popcount
 
 
+# Lanes of the pairing's vector scan (:func:`_scan_run`): the arrays it reads are padded so that a
+# full vector read past the end of a run stays inside them.
+SCAN_LANES = 8
+
+
+@intrinsic
+def _scan_run(typingctx: Any, rx: Any, ry: Any, rc: Any, rs: Any, tie: Any, srow: Any, taken: Any, near_r: Any,
+              start: Any, end: Any, tx: Any, ty: Any, ct: Any, st: Any, od2: Any, tol2: Any, cos_tol: Any) -> Any:
+    """The pairing's candidate scan over reference rows ``start..end-1``, ``SCAN_LANES`` at a time:
+    returns (best key, any within the overlap distance) and marks ``near_r``.
+
+    Per row q: ``d2`` = squared distance of (tx, ty) to (rx[q], ry[q]) in float64; near when
+    ``d2 <= od2``; a candidate when also ``d2 <= tol2``, not ``taken`` and ``ct * rc[q] + st * rs[q]
+    >= cos_tol``; its key is ``srow[q] << 32 | tie[q]``, 0 for a non-candidate. The same float64
+    operations with the same fast-math flags as the scalar loop it replaces, so the same results;
+    generic IR (no target intrinsics), so any CPU runs it. Lanes at or past ``end`` are masked, but
+    read: every array must hold ``SCAN_LANES - 1`` readable elements past ``end``.
+    """
+    sig = types.UniTuple(types.int64, 2)(rx, ry, rc, rs, tie, srow, taken, near_r, start, end, tx, ty, ct, st,
+                                         od2, tol2, cos_tol)
+
+    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
+        lanes = SCAN_LANES
+        i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+        f32, f64 = ir.FloatType(), ir.DoubleType()
+        v_i1 = ir.VectorType(ir.IntType(1), lanes)
+        v_i8, v_i32, v_i64 = (ir.VectorType(t, lanes) for t in (i8, i32, i64))
+        v_f32, v_f64 = ir.VectorType(f32, lanes), ir.VectorType(f64, lanes)
+        fast = ("fast",)
+
+        def data(k: int) -> Any:
+            return context.make_array(signature.args[k])(context, builder, args[k]).data
+
+        def splat(v: Any, vt: Any) -> Any:
+            undef = ir.Constant(vt, ir.Undefined)
+            one = builder.insert_element(undef, v, ir.Constant(i32, 0))
+            return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
+
+        def load(k: int, q: Any, vt: Any) -> Any:
+            ptr = builder.gep(data(k), [q])
+            return builder.load(builder.bitcast(ptr, vt.as_pointer()), align=1)
+
+        def as_i64(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
+
+        start_v = as_i64(args[8])
+        end_v = as_i64(args[9])
+        # each scalar in its own type (the map's arithmetic is float32 for an anchor, float64 for the
+        # refit), widened exactly where the scalar loop's type promotion widens it
+        vt = [v_f64 if signature.args[k] == types.float64 else v_f32 for k in range(10, 17)]
+        tx, ty, ct, st, od2, tol2, cos_tol = (splat(a, t) for a, t in zip(args[10:17], vt))
+
+        def widen(v: Any, to: Any) -> Any:
+            return builder.fpext(v, to) if v.type != to else v
+
+        def le(a: Any, b: Any) -> Any:
+            t = v_f64 if v_f64 in (a.type, b.type) else v_f32
+            return builder.fcmp_ordered("<=", widen(a, t), widen(b, t), flags=fast)
+
+        end_s = splat(end_v, v_i64)
+        steps = ir.Constant(v_i64, list(range(lanes)))
+        zero64 = ir.Constant(v_i64, [0] * lanes)
+        entry = builder.block
+        head = builder.append_basic_block("scan.head")
+        body = builder.append_basic_block("scan.body")
+        done = builder.append_basic_block("scan.done")
+        builder.branch(head)
+        builder.position_at_end(head)
+        q = builder.phi(i64)
+        best = builder.phi(v_i64)
+        close = builder.phi(v_i1)
+        q.add_incoming(start_v, entry)
+        best.add_incoming(zero64, entry)
+        close.add_incoming(ir.Constant(v_i1, [0] * lanes), entry)
+        builder.cbranch(builder.icmp_signed("<", q, end_v), body, done)
+        builder.position_at_end(body)
+        live = builder.icmp_signed("<", builder.add(splat(q, v_i64), steps), end_s)
+        ddx = builder.fsub(tx, widen(load(0, q, v_f32), tx.type), flags=fast)
+        ddy = builder.fsub(ty, widen(load(1, q, v_f32), ty.type), flags=fast)
+        d2 = builder.fadd(builder.fmul(ddx, ddx, flags=fast), builder.fmul(ddy, ddy, flags=fast), flags=fast)
+        near = builder.and_(le(d2, od2), live)
+        near_ptr = builder.bitcast(builder.gep(data(7), [q]), v_i8.as_pointer())
+        builder.store(builder.or_(builder.load(near_ptr, align=1), builder.zext(near, v_i8)), near_ptr, align=1)
+        free = builder.icmp_unsigned("==", load(6, q, v_i8), ir.Constant(v_i8, [0] * lanes))
+        cos_d = builder.fadd(builder.fmul(ct, widen(load(2, q, v_f32), ct.type), flags=fast),
+                             builder.fmul(st, widen(load(3, q, v_f32), st.type), flags=fast), flags=fast)
+        ok = builder.and_(builder.and_(near, le(d2, tol2)), builder.and_(free, le(cos_tol, cos_d)))
+        key = builder.or_(builder.shl(builder.sext(load(5, q, v_i32), v_i64), ir.Constant(v_i64, [32] * lanes)),
+                          load(4, q, v_i64))
+        cand = builder.select(ok, key, zero64)
+        best_next = builder.select(builder.icmp_signed(">", cand, best), cand, best)
+        close_next = builder.or_(close, near)
+        q.add_incoming(builder.add(q, ir.Constant(i64, lanes)), body)
+        best.add_incoming(best_next, body)
+        close.add_incoming(close_next, body)
+        builder.branch(head)
+        builder.position_at_end(done)
+        smax = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i64, [v_i64]),
+                                              f"llvm.vector.reduce.smax.v{lanes}i64")
+        bor = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(1), [v_i1]),
+                                             f"llvm.vector.reduce.or.v{lanes}i1")
+        result = [builder.call(smax, [best]), builder.zext(builder.call(bor, [close]), i64)]
+        return context.make_tuple(builder, signature.return_type, result)
+
+    return sig, codegen
+
+
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
                 pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
@@ -491,25 +598,15 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         st = psin[a] * c + pcos[a] * s
         # the best candidate as one integer key: its similarity's bits (non-negative floats order
         # as their bits), then the lowest original index, then its row; 0 when none qualifies
-        best_key = np.int64(0)
-        close = np.uint8(0)
-        srow = sim_bits[a]
-        for r in range(r_lo, r_hi + 1):
-            # unsigned indexes: no negative-index wrap-around code in the scan
-            q = np.uint64(cell_start[r * cols + c_lo])
-            end = np.uint64(cell_start[r * cols + c_hi + 1])
-            while q < end:
-                ddx = tx - rx[q]
-                ddy = ty - ry[q]
-                d2 = ddx * ddx + ddy * ddy
-                near = np.uint8(d2 <= od2)
-                close |= near
-                near_r[q] |= near
-                ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
-                      & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-                key = (np.int64(srow[q]) << 32) | tie[q]
-                best_key = max(best_key, key if ok else np.int64(0))
-                q += np.uint64(1)
+        # one run from the first cell within reach to the last (row-major: it holds the cells between
+        # too, farther than the overlap distance, which change nothing)
+        start = 0
+        end = 0
+        if r_lo <= r_hi:
+            start = cell_start[r_lo * cols + c_lo]
+            end = cell_start[r_hi * cols + c_hi + 1]
+        best_key, close = _scan_run(rx, ry, rc, rs, tie, sim_bits[a], taken, near_r, start, end, tx, ty, ct, st,
+                                    od2, tol2, cos_tol)
         if close:
             n_near_p += 1
         if best_key > 0:
@@ -680,14 +777,14 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     t = np.empty((3, longest), np.int32)  # dot, probe energy, reference energy; each < 2^24 (exact in float32 too)
     vals = np.empty(longest, np.float32)
     # scratch reused for every reference (allocations cost as much as a few hundred pairs)
-    sim = np.empty((n_p, longest), np.float32)
+    sim = np.empty((n_p, longest + SCAN_LANES), np.float32)  # padded for the pairing's vector scan
     covered = np.empty((n_p, longest), np.bool_)
     pair_p = np.empty(n_p, np.int64)
     pair_r = np.empty(n_p, np.int64)
     best_p = np.empty(n_p, np.int64)
     best_r = np.empty(n_p, np.int64)
-    taken = np.empty(longest, np.uint8)
-    near_r = np.empty(longest, np.uint8)
+    taken = np.zeros(longest + SCAN_LANES, np.uint8)
+    near_r = np.zeros(longest + SCAN_LANES, np.uint8)
     top_v = np.empty(max(1, hypotheses))
     top_i = np.empty(max(1, hypotheses), np.int64)
     for k in range(n_refs):
@@ -845,9 +942,11 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
                   - offsets[cell_owner]).astype(np.int32)
     position = np.empty_like(order)
     position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
-    tie = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
-    ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
-                                      np.float32)
+    # both padded with SCAN_LANES zeros: the pairing's vector scan reads whole vectors past a run's end
+    tie = np.zeros(len(order) + SCAN_LANES, np.int64)
+    tie[:len(order)] = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
+    ref_sorted = np.zeros((4, len(order) + SCAN_LANES), np.float32)
+    ref_sorted[:, :len(order)] = np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])])
     # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
     a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0,
                     np.nextafter(ANGLE_BUCKETS, 0))
