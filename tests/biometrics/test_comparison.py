@@ -252,10 +252,12 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
     batch = stack([prepare(ref)])
     # similarities on a coarse grid, so that equal weights (ties) occur
     sim = (rng.integers(0, 4, (n_p, n_r)) / 4).astype(np.float32)
-    sim_sorted = np.zeros((n_p, n_r + 3), np.float32)  # wider than the reference, as the batch's scratch
+    # wider than the reference, as the batch's scratch (the vector scan reads whole vectors past a run's end)
+    sim_sorted = np.zeros((n_p, n_r + comparison.SCAN_LANES), np.float32)
     sim_sorted[:, batch.position] = sim
     pair_p, pair_r = np.empty(n_p, np.int64), np.empty(n_p, np.int64)
-    taken, near_r = np.empty(n_r + 3, np.uint8), np.empty(n_r + 3, np.uint8)
+    taken = np.zeros(n_r + comparison.SCAN_LANES, np.uint8)
+    near_r = np.zeros(n_r + comparison.SCAN_LANES, np.uint8)
     p64 = pa.astype(np.float64)
     for _ in range(25):
         i, j = int(rng.integers(n_p)), int(rng.integers(n_r))

@@ -607,16 +607,15 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
             end = cell_start[r_hi * cols + c_hi + 1]
         best_key, close = _scan_run(rx, ry, rc, rs, tie, sim_bits[a], taken, near_r, start, end, tx, ty, ct, st,
                                     od2, tol2, cos_tol)
-        if close:
-            n_near_p += 1
-        if best_key > 0:
-            bj = best_key & 65535
-            taken[bj] = 1
-            # a geometric pair counts even with a weak local similarity
-            total += base + (1.0 - base) * sim[a, bj]
-            pair_p[n_pairs] = a
-            pair_r[n_pairs] = bj
-            n_pairs += 1
+        n_near_p += close
+        got = best_key > 0
+        bj = best_key & 65535
+        taken[bj] |= np.uint8(got)
+        w = base + (1.0 - base) * sim[a, bj]
+        total += w if got else 0.0
+        pair_p[n_pairs] = a
+        pair_r[n_pairs] = bj
+        n_pairs += got
     n_near_r = 0
     for t in range(n_r):
         n_near_r += near_r[t]
