@@ -265,7 +265,7 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
                   float(rng.uniform(-1.5, 1.5)))
         want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor)
         got, n = comparison._pair_under(
-            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, batch.cell_start,
+            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, 0, n_r, batch.cell_start, 0,
             float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
             int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,

@@ -435,20 +435,24 @@ SCAN_LANES = 8
 
 
 @intrinsic
-def _scan_run(typingctx: Any, rx: Any, ry: Any, rc: Any, rs: Any, tie: Any, srow: Any, taken: Any, near_r: Any,
-              start: Any, end: Any, tx: Any, ty: Any, ct: Any, st: Any, od2: Any, tol2: Any, cos_tol: Any) -> Any:
-    """The pairing's candidate scan over reference rows ``start..end-1``, ``SCAN_LANES`` at a time:
-    returns (best key, any within the overlap distance) and marks ``near_r``.
+def _scan_run(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, taken: Any, near_r: Any, start: Any,
+              end: Any, tx: Any, ty: Any, ct: Any, st: Any, od2: Any, tol2: Any, cos_tol: Any) -> Any:
+    """The pairing's candidate scan over one reference's rows ``start..end-1`` (its rows begin at
+    column ``s0`` of ``ref`` and ``tie``), ``SCAN_LANES`` at a time: returns (best key, any within
+    the overlap distance) and marks ``near_r``.
 
-    Per row q: ``d2`` = squared distance of (tx, ty) to (rx[q], ry[q]) in float64; near when
-    ``d2 <= od2``; a candidate when also ``d2 <= tol2``, not ``taken`` and ``ct * rc[q] + st * rs[q]
-    >= cos_tol``; its key is ``srow[q] << 32 | tie[q]``, 0 for a non-candidate. The same float64
-    operations with the same fast-math flags as the scalar loop it replaces, so the same results;
-    generic IR (no target intrinsics), so any CPU runs it. Lanes at or past ``end`` are masked, but
-    read: every array must hold ``SCAN_LANES - 1`` readable elements past ``end``.
+    Per row q, with (x, y, cos, sin) = ``ref[:, s0 + q]``: ``d2`` = squared distance of (tx, ty) to
+    (x, y); near when ``d2 <= od2``; a candidate when also ``d2 <= tol2``, not ``taken`` and ``ct *
+    cos + st * sin >= cos_tol``; its key is the bits of ``sim[a, q]`` << 32 | ``tie[s0 + q]``, 0 for a
+    non-candidate. Whole arrays and offsets, not views: a view costs two atomic reference-count
+    updates, which at a few per alignment cost more than the scan. The float operations (float32 or
+    float64, as the arguments) and fast-math flags are those of the scalar loop it replaces, so the
+    results are the same; generic IR (no target intrinsics), so any CPU runs it. Lanes at or past
+    ``end`` are masked, but read: every array must hold ``SCAN_LANES - 1`` readable elements past
+    ``end``.
     """
-    sig = types.UniTuple(types.int64, 2)(rx, ry, rc, rs, tie, srow, taken, near_r, start, end, tx, ty, ct, st,
-                                         od2, tol2, cos_tol)
+    sig = types.UniTuple(types.int64, 2)(ref, s0, tie, sim, a, taken, near_r, start, end, tx, ty, ct, st, od2,
+                                         tol2, cos_tol)
 
     def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
         lanes = SCAN_LANES
@@ -459,27 +463,42 @@ def _scan_run(typingctx: Any, rx: Any, ry: Any, rc: Any, rs: Any, tie: Any, srow
         v_f32, v_f64 = ir.VectorType(f32, lanes), ir.VectorType(f64, lanes)
         fast = ("fast",)
 
-        def data(k: int) -> Any:
-            return context.make_array(signature.args[k])(context, builder, args[k]).data
+        def as_i64(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
 
         def splat(v: Any, vt: Any) -> Any:
             undef = ir.Constant(vt, ir.Undefined)
             one = builder.insert_element(undef, v, ir.Constant(i32, 0))
             return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
 
+        def row_of(k: int, row: Any, col: Any, elem: Any) -> Any:
+            """Pointer to element (row, col) of 2-D argument k, as a pointer to ``elem``."""
+            arr = context.make_array(signature.args[k])(context, builder, args[k])
+            off = builder.mul(as_i64(row), builder.extract_value(arr.strides, 0))
+            p = builder.bitcast(builder.gep(builder.bitcast(arr.data, i8.as_pointer()), [off]), elem.as_pointer())
+            return builder.gep(p, [col])
+
+        s0_v = as_i64(args[1])
+        zero = ir.Constant(i64, 0)
+        base = [row_of(0, ir.Constant(i64, k), s0_v, f32) for k in range(4)]  # x, y, cos, sin
+        tie_p = builder.gep(context.make_array(signature.args[2])(context, builder, args[2]).data, [s0_v])
+        sim_p = row_of(3, args[4], zero, i32)  # float bits: non-negative floats order as their bits
+        taken_p = context.make_array(signature.args[5])(context, builder, args[5]).data
+        near_p = context.make_array(signature.args[6])(context, builder, args[6]).data
+        ptrs = {0: base[0], 1: base[1], 2: base[2], 3: base[3], 4: tie_p, 5: sim_p, 6: taken_p, 7: near_p}
+
+        def data(k: int) -> Any:
+            return ptrs[k]
+
         def load(k: int, q: Any, vt: Any) -> Any:
-            ptr = builder.gep(data(k), [q])
-            return builder.load(builder.bitcast(ptr, vt.as_pointer()), align=1)
+            return builder.load(builder.bitcast(builder.gep(ptrs[k], [q]), vt.as_pointer()), align=1)
 
-        def as_i64(v: Any) -> Any:
-            return builder.sext(v, i64) if v.type.width < 64 else v
-
-        start_v = as_i64(args[8])
-        end_v = as_i64(args[9])
+        start_v = as_i64(args[7])
+        end_v = as_i64(args[8])
         # each scalar in its own type (the map's arithmetic is float32 for an anchor, float64 for the
         # refit), widened exactly where the scalar loop's type promotion widens it
-        vt = [v_f64 if signature.args[k] == types.float64 else v_f32 for k in range(10, 17)]
-        tx, ty, ct, st, od2, tol2, cos_tol = (splat(a, t) for a, t in zip(args[10:17], vt))
+        vt = [v_f64 if signature.args[k] == types.float64 else v_f32 for k in range(9, 16)]
+        tx, ty, ct, st, od2, tol2, cos_tol = (splat(a, t) for a, t in zip(args[9:16], vt))
 
         def widen(v: Any, to: Any) -> Any:
             return builder.fpext(v, to) if v.type != to else v
@@ -539,7 +558,7 @@ def _scan_run(typingctx: Any, rx: Any, ry: Any, rc: Any, rs: Any, tie: Any, srow
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
                 pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
-                cell_start: NDArray[np.int32], gx0: float, gy0: float, rows: int, cols: int,
+                s0: int, n_r: int, cell_start: NDArray[np.int32], g0: int, gx0: float, gy0: float, rows: int, cols: int,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
@@ -547,9 +566,10 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
-    The reference is in grid order: ``ref`` rows are x, y, cos and sin of
-    the direction of its minutiae sorted by cell of a ``GRID_CELL_PX`` square
-    grid (``rows`` x ``cols`` from (gx0, gy0); ``cell_start[r * cols + c]``
+    The reference is the ``n_r`` columns from ``s0`` of the batch's arrays (whole arrays and
+    offsets: views cost atomic reference counting), in grid order: ``ref`` rows are x, y, cos and
+    sin of the direction of its minutiae sorted by cell of a ``GRID_CELL_PX`` square
+    grid (``rows`` x ``cols`` from (gx0, gy0); ``cell_start[g0 + r * cols + c]``
     the first in cell (r, c), row-major, so a run of cells of one grid row is
     one run of minutiae); ``tie`` is ``(65535 - original index) << 16 | sorted
     position``; ``sim``'s columns and ``pair_r`` use the sorted positions.
@@ -560,12 +580,6 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     ``taken``/``near_r`` are scratch at least the reference's length.
     """
     n_p = px.shape[0]
-    n_r = ref.shape[1]
-    rx = ref[0]
-    ry = ref[1]
-    rc = ref[2]
-    rs = ref[3]
-    sim_bits = sim.view(np.int32)
     # search half-width: overlap_d and a margin for the rounding of cell indexes (a superset of the
     # disc gives the same pairs, as only distances decide)
     reach = overlap_d + 1.0
@@ -603,10 +617,10 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         start = 0
         end = 0
         if r_lo <= r_hi:
-            start = cell_start[r_lo * cols + c_lo]
-            end = cell_start[r_hi * cols + c_hi + 1]
-        best_key, close = _scan_run(rx, ry, rc, rs, tie, sim_bits[a], taken, near_r, start, end, tx, ty, ct, st,
-                                    od2, tol2, cos_tol)
+            start = cell_start[g0 + r_lo * cols + c_lo]
+            end = cell_start[g0 + r_hi * cols + c_hi + 1]
+        best_key, close = _scan_run(ref, s0, tie, sim, a, taken, near_r, start, end, tx, ty, ct, st, od2, tol2,
+                                    cos_tol)
         n_near_p += close
         got = best_key > 0
         bj = best_key & 65535
@@ -624,42 +638,41 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 
 
 @njit(cache=True, fastmath=True)
-def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
+def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64], kh: int,
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                  pcos: NDArray[np.float64], psin: NDArray[np.float64],
                  ref: NDArray[np.float32], ra: NDArray[np.float32], tie: NDArray[np.int64],
-                 position: NDArray[np.int32], cell_start: NDArray[np.int32], gx0: float, gy0: float,
+                 position: NDArray[np.int32], s0: int, n_r: int, cell_start: NDArray[np.int32], g0: int,
+                 gx0: float, gy0: float,
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
                  near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
-    ``ra`` is the reference's directions and ``position`` each minutia's place
-    in the y order (see :func:`_pair_under` for the rest). ``sim`` and
+    Only the first ``kh`` of ``top_v``/``top_i`` count. The reference is the ``n_r`` columns from
+    ``s0`` of the batch's arrays; ``ra`` is the directions and ``position`` each minutia's place
+    in the grid order (see :func:`_pair_under` for the rest). ``sim`` and
     ``covered`` may be wider than the reference (scratch reused across a
     batch); the rest after ``base`` is scratch too.
     """
-    n_r = ref.shape[1]
-    rx = ref[0]
-    ry = ref[1]
     best = 0.0
     best_n = 0
     # pairs already found under an alignment tried: an anchor among them would
     # give (nearly) the same alignment again, so it is skipped
     covered[:, :n_r] = False
-    for h in range(top_v.shape[0]):
+    for h in range(kh):
         if top_v[h] <= 0:
             break
         i = top_i[h] // n_r
         j = top_i[h] % n_r
-        qj = position[j]
+        qj = position[s0 + j]
         if covered[i, qj]:
             continue
-        rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
-                               rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
-                               pair_p, pair_r, taken, near_r)
+        rot = ra[s0 + j] - pa[i]  # counter-clockwise in the template convention
+        score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
+                               px[i], py[i], ref[0, s0 + qj], ref[1, s0 + qj], rot, tol0, slope, cos_tol, overlap_d,
+                               min_overlap, base, pair_p, pair_r, taken, near_r)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -680,8 +693,8 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     for q in range(n):
         mpx += px[best_p[q]]
         mpy += py[best_p[q]]
-        mrx += rx[best_r[q]]
-        mry += ry[best_r[q]]
+        mrx += ref[0, s0 + best_r[q]]
+        mry += ref[1, s0 + best_r[q]]
     mpx /= n
     mpy /= n
     mrx /= n
@@ -691,20 +704,19 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     for q in range(n):
         u1 = px[best_p[q]] - mpx
         v1 = -(py[best_p[q]] - mpy)
-        u2 = rx[best_r[q]] - mrx
-        v2 = -(ry[best_r[q]] - mry)
+        u2 = ref[0, s0 + best_r[q]] - mrx
+        v2 = -(ref[1, s0 + best_r[q]] - mry)
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
-                           rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
+    score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
+                           mpx, mpy, mrx, mry, rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
-def _similarities(t_dot: NDArray[np.int32], t_e1: NDArray[np.int32], t_e2: NDArray[np.int32],
-                  vals: NDArray[np.float32], n: int) -> None:
+def _similarities(t: NDArray[np.int32], vals: NDArray[np.float32], n: int) -> None:
     """MCC similarities of n pairs from their integer terms: 1 - |p - r| / (|p| + |r|) over the common
     cells, 0 where both are empty.
 
@@ -713,10 +725,10 @@ def _similarities(t_dot: NDArray[np.int32], t_e1: NDArray[np.int32], t_e2: NDArr
     scalar formula, bit for bit.
     """
     for m in range(n):
-        e1 = t_e1[m]
-        e2 = t_e2[m]
+        e1 = t[1, m]
+        e2 = t[2, m]
         den = np.sqrt(np.float32(e1)) + np.sqrt(np.float32(e2))
-        v = np.float32(1.0) - np.sqrt(np.float32(e1 + e2) - np.float32(2 * t_dot[m])) / den
+        v = np.float32(1.0) - np.sqrt(np.float32(e1 + e2) - np.float32(2 * t[0, m])) / den
         vals[m] = v if den > np.float32(0.0) else np.float32(0.0)
 
 
@@ -814,7 +826,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                           & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
                     n += int(ok)  # kept in place, branch-free
             _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
-            _similarities(t[0], t[1], t[2], vals, n)
+            _similarities(t, vals, n)  # t whole: row views would cost reference counting each
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
@@ -831,10 +843,11 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
-                              position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
-                              grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
+        # whole arrays and offsets: slices would cost atomic reference counting per reference
+        out[k] = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
+                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
+                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
+                              best_p, best_r, taken, near_r, covered)
     return out
 
 
