@@ -555,6 +555,100 @@ def _scan_run(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, tak
     return sig, codegen
 
 
+# Lanes of the direction-window walk (:func:`_walk_window`); the direction-ordered arrays it reads
+# are padded by this many entries.
+WALK_LANES = 16
+
+
+@intrinsic
+def _walk_window(typingctx: Any, d_cos: Any, d_sin: Any, d_bits: Any, d_usable: Any, order: Any, s0: Any,
+                 lo: Any, hi: Any, pc: Any, ps: Any, pbits: Any, cos_max: Any, min_common: Any, cand: Any,
+                 n: Any) -> Any:
+    """Append to ``cand`` (from index n) the reference minutiae of direction-ordered rows ``s0 + lo ..
+    s0 + hi - 1`` that can pair with a probe minutia, and return the new count: usable, direction
+    within the largest rotation (``pc * cos + ps * sin >= cos_max``, float32) and at least
+    ``min_common`` common valid cells (popcount of ``pbits & bits``). ``d_*`` are the references'
+    cos, sin, valid bits and usable flag in direction order, ``order`` each row's minutia index.
+
+    ``WALK_LANES`` rows a step, appended by a compress store: the scalar walk gathered each row
+    through ``order`` and paid a loop iteration a row. The float operations and fast-math flags are
+    the scalar test's, so the same minutiae pass; generic IR (LLVM expands the compress store where
+    the CPU lacks one). Rows past ``hi`` are masked, but read: the arrays hold ``WALK_LANES - 1``
+    readable entries past every reference.
+    """
+    sig = types.int64(d_cos, d_sin, d_bits, d_usable, order, s0, lo, hi, pc, ps, pbits, cos_max, min_common, cand, n)
+
+    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
+        lanes = WALK_LANES
+        i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+        f32 = ir.FloatType()
+        v_i1 = ir.VectorType(ir.IntType(1), lanes)
+        v_i8, v_i32, v_i64, v_f32 = (ir.VectorType(t, lanes) for t in (i8, i32, i64, f32))
+        fast = ("fast",)
+
+        def as_i64(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
+
+        def splat(v: Any, vt: Any) -> Any:
+            undef = ir.Constant(vt, ir.Undefined)
+            one = builder.insert_element(undef, v, ir.Constant(i32, 0))
+            return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
+
+        s0_v = as_i64(args[5])
+        ptrs = [builder.gep(context.make_array(signature.args[k])(context, builder, args[k]).data, [s0_v])
+                for k in range(5)]
+        cand_p = context.make_array(signature.args[13])(context, builder, args[13]).data
+        hi_v = as_i64(args[7])
+        pc = splat(args[8], v_f32)
+        ps = splat(args[9], v_f32)
+        pb = splat(as_i64(args[10]), v_i64)
+        cmax = splat(args[11], v_f32)
+        minc = splat(as_i64(args[12]), v_i64)
+        hi_s = splat(hi_v, v_i64)
+        steps = ir.Constant(v_i64, list(range(lanes)))
+        ctpop = cgutils.get_or_insert_function(builder.module, ir.FunctionType(v_i64, [v_i64]),
+                                               f"llvm.ctpop.v{lanes}i64")
+        compress = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [v_i64, i64.as_pointer(), v_i1]),
+            f"llvm.masked.compressstore.v{lanes}i64")
+        count = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(lanes), [ir.IntType(lanes)]),
+                                               f"llvm.ctpop.i{lanes}")
+
+        def load(k: int, j: Any, vt: Any) -> Any:
+            return builder.load(builder.bitcast(builder.gep(ptrs[k], [j]), vt.as_pointer()), align=1)
+
+        lo_v = as_i64(args[6])
+        n0 = as_i64(args[14])
+        entry = builder.block
+        head = builder.append_basic_block("walk.head")
+        body = builder.append_basic_block("walk.body")
+        done = builder.append_basic_block("walk.done")
+        builder.branch(head)
+        builder.position_at_end(head)
+        j = builder.phi(i64)
+        n = builder.phi(i64)
+        j.add_incoming(lo_v, entry)
+        n.add_incoming(n0, entry)
+        builder.cbranch(builder.icmp_signed("<", j, hi_v), body, done)
+        builder.position_at_end(body)
+        live = builder.icmp_signed("<", builder.add(splat(j, v_i64), steps), hi_s)
+        dot = builder.fadd(builder.fmul(pc, load(0, j, v_f32), flags=fast),
+                           builder.fmul(ps, load(1, j, v_f32), flags=fast), flags=fast)
+        ok = builder.and_(live, builder.fcmp_ordered(">=", dot, cmax, flags=fast))
+        common = builder.call(ctpop, [builder.and_(pb, load(2, j, v_i64))])
+        ok = builder.and_(ok, builder.icmp_signed(">=", common, minc))
+        ok = builder.and_(ok, builder.icmp_unsigned("!=", load(3, j, v_i8), ir.Constant(v_i8, [0] * lanes)))
+        builder.call(compress, [builder.sext(load(4, j, v_i32), v_i64), builder.gep(cand_p, [n]), ok])
+        got = builder.zext(builder.call(count, [builder.bitcast(ok, ir.IntType(lanes))]), i64)
+        j.add_incoming(builder.add(j, ir.Constant(i64, lanes)), body)
+        n.add_incoming(builder.add(n, got), body)
+        builder.branch(head)
+        builder.position_at_end(done)
+        return n
+
+    return sig, codegen
+
+
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
                 pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
@@ -740,7 +834,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
                    position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
                    grid_origin: NDArray[np.float32], grid_shape: NDArray[np.int32],
-                   a_order: NDArray[np.int32], a_start: NDArray[np.int32],
+                   a_order: NDArray[np.int32], a_start: NDArray[np.int32], d_cos: NDArray[np.float32],
+                   d_sin: NDArray[np.float32], d_bits: NDArray[np.uint64], d_usable: NDArray[np.uint8],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float) -> NDArray[np.float32]:
@@ -816,15 +911,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
             # the similarities in one vectorisable pass: no data-dependent branch per pair
             n = 0
             for g in range(2):
-                for j in range(a_start[k, seg[a, 2 * g]], a_start[k, seg[a, 2 * g + 1]]):
-                    # unsigned indexes: no negative-index wrap-around code in this loop
-                    b = a_order[np.uint64(s0 + j)]
-                    c = np.uint64(s0 + b)
-                    cand[n] = b
-                    # cos of the direction difference, against cos of the largest rotation
-                    ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
-                          & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
-                    n += int(ok)  # kept in place, branch-free
+                n = _walk_window(d_cos, d_sin, d_bits, d_usable, a_order, s0, a_start[k, seg[a, 2 * g]],
+                                 a_start[k, seg[a, 2 * g + 1]], pcos[a], psin[a], p_bits[a], cos_max, min_common,
+                                 cand, n)
             _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
             _similarities(t, vals, n)  # t whole: row views would cost reference counting each
             for m in range(n):
@@ -889,6 +978,10 @@ class PreparedBatch:
     grid_shape: NDArray[np.int32]
     a_order: NDArray[np.int32]
     a_start: NDArray[np.int32]
+    d_cos: NDArray[np.float32]
+    d_sin: NDArray[np.float32]
+    d_bits: NDArray[np.uint64]
+    d_usable: NDArray[np.uint8]
 
     def __len__(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -963,10 +1056,21 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
     a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0,
                     np.nextafter(ANGLE_BUCKETS, 0))
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
+    # the direction walk's inputs in direction order, padded for its whole-vector reads
+    d_rows = a_order.astype(np.int64) + offsets[owner]
+    cos, sin, usable = np.cos(angle), np.sin(angle), cat("usable", None, np.bool_)
+
+    def padded(values: NDArray[Any]) -> NDArray[Any]:
+        out = np.zeros(len(values) + WALK_LANES, values.dtype)
+        out[:len(values)] = values
+        return out
+
+    d_cos, d_sin, d_bits = padded(cos[d_rows]), padded(sin[d_rows]), padded(valid[d_rows])
+    d_usable = padded(usable[d_rows].astype(np.uint8))
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
         terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
-        grid_offset, lo, shape, a_order, a_start,
+        grid_offset, lo, shape, padded(a_order), a_start, d_cos, d_sin, d_bits, d_usable,
     )
 
 
@@ -984,6 +1088,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           batch.terms, batch.valid, batch.usable,
                           batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.tie, batch.position,
                           batch.cell_start, batch.grid_offset, batch.grid_origin, batch.grid_shape, batch.a_order, batch.a_start,
+                          batch.d_cos, batch.d_sin, batch.d_bits, batch.d_usable,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT)
