@@ -429,13 +429,13 @@ _local_terms_run: Any = _local_terms_run_vnni if HAS_VNNI else _local_terms_run_
 _bit_count: Any = _popcount
 
 
-# Lanes of the pairing's vector scan (:func:`_scan_run`): the arrays it reads are padded so that a
+# Lanes of the pairing's vector scan (:func:`_scan_run_ir`): the arrays it reads are padded so that a
 # full vector read past the end of a run stays inside them.
 SCAN_LANES = 8
 
 
 @intrinsic
-def _scan_run(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, taken: Any, near_r: Any, start: Any,
+def _scan_run_ir(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, taken: Any, near_r: Any, start: Any,
               end: Any, tx: Any, ty: Any, ct: Any, st: Any, od2: Any, tol2: Any, cos_tol: Any) -> Any:
     """The pairing's candidate scan over one reference's rows ``start..end-1`` (its rows begin at
     column ``s0`` of ``ref`` and ``tie``), ``SCAN_LANES`` at a time: returns (best key, any within
@@ -555,13 +555,13 @@ def _scan_run(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, tak
     return sig, codegen
 
 
-# Lanes of the direction-window walk (:func:`_walk_window`); the direction-ordered arrays it reads
+# Lanes of the direction-window walk (:func:`_walk_window_ir`); the direction-ordered arrays it reads
 # are padded by this many entries.
 WALK_LANES = 16
 
 
 @intrinsic
-def _walk_window(typingctx: Any, d_cos: Any, d_sin: Any, d_bits: Any, d_usable: Any, order: Any, s0: Any,
+def _walk_window_ir(typingctx: Any, d_cos: Any, d_sin: Any, d_bits: Any, d_usable: Any, order: Any, s0: Any,
                  lo: Any, hi: Any, pc: Any, ps: Any, pbits: Any, cos_max: Any, min_common: Any, cand: Any,
                  n: Any) -> Any:
     """Append to ``cand`` (from index n) the reference minutiae of direction-ordered rows ``s0 + lo ..
@@ -649,6 +649,11 @@ def _walk_window(typingctx: Any, d_cos: Any, d_sin: Any, d_bits: Any, d_usable: 
     return sig, codegen
 
 
+# typed as Any: mypy cannot see through Numba's intrinsic decorator (the call drops ``typingctx``)
+_scan_run: Any = _scan_run_ir
+_walk_window: Any = _walk_window_ir
+
+
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
                 pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
@@ -668,10 +673,10 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     one run of minutiae); ``tie`` is ``(65535 - original index) << 16 | sorted
     position``; ``sim``'s columns and ``pair_r`` use the sorted positions.
     Only reference minutiae within ``overlap_d`` of a mapped probe minutia
-    matter, so each probe minutia reads the few runs of cells around it,
-    scanned without data-dependent branches (they mispredict); among equally
+    matter, so each probe minutia reads one run of rows, from the first cell
+    within reach to the last (:func:`_scan_run_ir`, a vector of rows a step); among equally
     weighted candidates the lowest original index wins, as in a plain scan.
-    ``taken``/``near_r`` are scratch at least the reference's length.
+    ``taken``/``near_r`` are scratch of at least ``n_r + SCAN_LANES`` entries.
     """
     n_p = px.shape[0]
     # search half-width: overlap_d and a margin for the rounding of cell indexes (a superset of the
@@ -956,7 +961,11 @@ class PreparedBatch:
     cols) cells from ``grid_origin[k]`` (x, y), and
     ``cell_start[grid_offset[k] + r * cols + c]`` is the first in cell (r, c),
     one entry more for the end), and ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
-    of ``ANGLE_BUCKETS`` over [0, 2π)).
+    of ``ANGLE_BUCKETS`` over [0, 2π)); ``d_cos``, ``d_sin``, ``d_bits`` and ``d_usable`` are
+    ``cos``, ``sin``, ``valid`` and ``usable`` in that direction order (batch-wide index
+    ``offsets[k] + t`` for ``a_order``'s entry t), so the direction walk reads them contiguously.
+    ``ref_sorted``, ``tie``, ``a_order`` and the ``d_*`` arrays are padded past the last
+    reference for the whole-vector reads of :func:`_scan_run_ir` and :func:`_walk_window_ir`.
     """
 
     offsets: NDArray[np.int64]
