@@ -274,6 +274,45 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
         assert n == len(set(pair_r[:n].tolist()))  # one-to-one
 
 
+def test_vector_direction_walk_keeps_exactly_the_pairs_a_plain_loop_keeps() -> None:
+    """_walk_window (16 rows a step, compress store, padded reads) against a plain loop over the same
+    direction-ordered rows, windows of every length from 0 across both references of a batch."""
+    from numba import njit
+
+    rng = np.random.default_rng(13)
+    refs = [prepare(Template(rng.uniform(0, 300, n), rng.uniform(0, 400, n), rng.uniform(0, 2 * np.pi, n),
+                             np.ones(n, np.uint8), np.ones(n), 300, 400)) for n in (37, 23)]
+    batch = stack(refs)
+    walk = comparison._walk_window
+    min_common = int(np.ceil(P.CYLINDER_MIN_COMMON * comparison.N_CELLS))
+    cos_max = np.float32(np.cos(P.MAX_ROTATION))
+
+    @njit
+    def walk_all(d_cos: np.ndarray, d_sin: np.ndarray, d_bits: np.ndarray, d_usable: np.ndarray, order: np.ndarray,
+                 s0: int, lo: int, hi: int, pc: np.float32, ps: np.float32, bits: np.uint64) -> np.ndarray:
+        cand = np.full(64, -1, np.int64)
+        n = walk(d_cos, d_sin, d_bits, d_usable, order, s0, lo, hi, pc, ps, bits, cos_max, min_common, cand, 0)
+        return cand[:n]
+
+    def run(s0: int, lo: int, hi: int, pc: np.float32, ps: np.float32, bits: np.uint64) -> np.ndarray:
+        return walk_all(batch.d_cos, batch.d_sin, batch.d_bits, batch.d_usable, batch.a_order, s0, lo, hi, pc, ps,
+                        bits)
+
+    for k, ref in enumerate(refs):
+        s0 = int(batch.offsets[k])
+        for _ in range(20):
+            angle = np.float32(rng.uniform(0, 2 * np.pi))
+            pc, ps = np.cos(angle), np.sin(angle)
+            bits = np.uint64(rng.integers(0, 2 ** 62)) | refs[0].valid[0]
+            lo = int(rng.integers(0, len(ref) + 1))
+            hi = int(rng.integers(lo, len(ref) + 1))
+            rows = batch.a_order[s0 + lo:s0 + hi].astype(np.int64)
+            common = np.array([bin(int(bits & v)).count("1") for v in ref.valid[rows]], np.int64)
+            keep = (ref.usable[rows] & (pc * np.cos(ref.angle[rows]) + ps * np.sin(ref.angle[rows]) >= cos_max)
+                    & (common >= min_common))
+            assert np.array_equal(run(s0, lo, hi, pc, ps, bits), rows[keep])
+
+
 def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
                  ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> tuple[float, list[tuple[int, int]]]:
     """The pairing's score by its definition, a plain scan of every reference minutia (original order),
