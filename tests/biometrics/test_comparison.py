@@ -252,10 +252,12 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
     batch = stack([prepare(ref)])
     # similarities on a coarse grid, so that equal weights (ties) occur
     sim = (rng.integers(0, 4, (n_p, n_r)) / 4).astype(np.float32)
-    sim_sorted = np.zeros((n_p, n_r + 3), np.float32)  # wider than the reference, as the batch's scratch
+    # wider than the reference, as the batch's scratch (the vector scan reads whole vectors past a run's end)
+    sim_sorted = np.zeros((n_p, n_r + comparison.SCAN_LANES), np.float32)
     sim_sorted[:, batch.position] = sim
     pair_p, pair_r = np.empty(n_p, np.int64), np.empty(n_p, np.int64)
-    taken, near_r = np.empty(n_r + 3, np.uint8), np.empty(n_r + 3, np.uint8)
+    taken = np.zeros(n_r + comparison.SCAN_LANES, np.uint8)
+    near_r = np.zeros(n_r + comparison.SCAN_LANES, np.uint8)
     p64 = pa.astype(np.float64)
     for _ in range(25):
         i, j = int(rng.integers(n_p)), int(rng.integers(n_r))
@@ -263,13 +265,52 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
                   float(rng.uniform(-1.5, 1.5)))
         want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor)
         got, n = comparison._pair_under(
-            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, batch.cell_start,
+            sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, 0, n_r, batch.cell_start, 0,
             float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
             int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
             pair_p, pair_r, taken, near_r)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
         assert n == len(set(pair_r[:n].tolist()))  # one-to-one
+
+
+def test_vector_direction_walk_keeps_exactly_the_pairs_a_plain_loop_keeps() -> None:
+    """_walk_window (16 rows a step, compress store, padded reads) against a plain loop over the same
+    direction-ordered rows, windows of every length from 0 across both references of a batch."""
+    from numba import njit
+
+    rng = np.random.default_rng(13)
+    refs = [prepare(Template(rng.uniform(0, 300, n), rng.uniform(0, 400, n), rng.uniform(0, 2 * np.pi, n),
+                             np.ones(n, np.uint8), np.ones(n), 300, 400)) for n in (37, 23)]
+    batch = stack(refs)
+    walk = comparison._walk_window
+    min_common = int(np.ceil(P.CYLINDER_MIN_COMMON * comparison.N_CELLS))
+    cos_max = np.float32(np.cos(P.MAX_ROTATION))
+
+    @njit
+    def walk_all(d_cos: np.ndarray, d_sin: np.ndarray, d_bits: np.ndarray, d_usable: np.ndarray, order: np.ndarray,
+                 s0: int, lo: int, hi: int, pc: np.float32, ps: np.float32, bits: np.uint64) -> np.ndarray:
+        cand = np.full(64, -1, np.int64)
+        n = walk(d_cos, d_sin, d_bits, d_usable, order, s0, lo, hi, pc, ps, bits, cos_max, min_common, cand, 0)
+        return cand[:n]
+
+    def run(s0: int, lo: int, hi: int, pc: np.float32, ps: np.float32, bits: np.uint64) -> np.ndarray:
+        return walk_all(batch.d_cos, batch.d_sin, batch.d_bits, batch.d_usable, batch.a_order, s0, lo, hi, pc, ps,
+                        bits)
+
+    for k, ref in enumerate(refs):
+        s0 = int(batch.offsets[k])
+        for _ in range(20):
+            angle = np.float32(rng.uniform(0, 2 * np.pi))
+            pc, ps = np.cos(angle), np.sin(angle)
+            bits = np.uint64(rng.integers(0, 2 ** 62)) | refs[0].valid[0]
+            lo = int(rng.integers(0, len(ref) + 1))
+            hi = int(rng.integers(lo, len(ref) + 1))
+            rows = batch.a_order[s0 + lo:s0 + hi].astype(np.int64)
+            common = np.array([bin(int(bits & v)).count("1") for v in ref.valid[rows]], np.int64)
+            keep = (ref.usable[rows] & (pc * np.cos(ref.angle[rows]) + ps * np.sin(ref.angle[rows]) >= cos_max)
+                    & (common >= min_common))
+            assert np.array_equal(run(s0, lo, hi, pc, ps, bits), rows[keep])
 
 
 def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,

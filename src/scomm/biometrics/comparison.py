@@ -429,10 +429,235 @@ _local_terms_run: Any = _local_terms_run_vnni if HAS_VNNI else _local_terms_run_
 _bit_count: Any = _popcount
 
 
+# Lanes of the pairing's vector scan (:func:`_scan_run_ir`): the arrays it reads are padded so that a
+# full vector read past the end of a run stays inside them.
+SCAN_LANES = 8
+
+
+@intrinsic
+def _scan_run_ir(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, taken: Any, near_r: Any, start: Any,
+              end: Any, tx: Any, ty: Any, ct: Any, st: Any, od2: Any, tol2: Any, cos_tol: Any) -> Any:
+    """The pairing's candidate scan over one reference's rows ``start..end-1`` (its rows begin at
+    column ``s0`` of ``ref`` and ``tie``), ``SCAN_LANES`` at a time: returns (best key, any within
+    the overlap distance) and marks ``near_r``.
+
+    Per row q, with (x, y, cos, sin) = ``ref[:, s0 + q]``: ``d2`` = squared distance of (tx, ty) to
+    (x, y); near when ``d2 <= od2``; a candidate when also ``d2 <= tol2``, not ``taken`` and ``ct *
+    cos + st * sin >= cos_tol``; its key is the bits of ``sim[a, q]`` << 32 | ``tie[s0 + q]``, 0 for a
+    non-candidate. Whole arrays and offsets, not views: a view costs two atomic reference-count
+    updates, which at a few per alignment cost more than the scan. The float operations (float32 or
+    float64, as the arguments) and fast-math flags are those of the scalar loop it replaces, so the
+    results are the same; generic IR (no target intrinsics), so any CPU runs it. Lanes at or past
+    ``end`` are masked, but read: every array must hold ``SCAN_LANES - 1`` readable elements past
+    ``end``.
+    """
+    sig = types.UniTuple(types.int64, 2)(ref, s0, tie, sim, a, taken, near_r, start, end, tx, ty, ct, st, od2,
+                                         tol2, cos_tol)
+
+    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
+        lanes = SCAN_LANES
+        i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+        f32, f64 = ir.FloatType(), ir.DoubleType()
+        v_i1 = ir.VectorType(ir.IntType(1), lanes)
+        v_i8, v_i32, v_i64 = (ir.VectorType(t, lanes) for t in (i8, i32, i64))
+        v_f32, v_f64 = ir.VectorType(f32, lanes), ir.VectorType(f64, lanes)
+        fast = ("fast",)
+
+        def as_i64(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
+
+        def splat(v: Any, vt: Any) -> Any:
+            undef = ir.Constant(vt, ir.Undefined)
+            one = builder.insert_element(undef, v, ir.Constant(i32, 0))
+            return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
+
+        def row_of(k: int, row: Any, col: Any, elem: Any) -> Any:
+            """Pointer to element (row, col) of 2-D argument k, as a pointer to ``elem``."""
+            arr = context.make_array(signature.args[k])(context, builder, args[k])
+            off = builder.mul(as_i64(row), builder.extract_value(arr.strides, 0))
+            p = builder.bitcast(builder.gep(builder.bitcast(arr.data, i8.as_pointer()), [off]), elem.as_pointer())
+            return builder.gep(p, [col])
+
+        s0_v = as_i64(args[1])
+        zero = ir.Constant(i64, 0)
+        base = [row_of(0, ir.Constant(i64, k), s0_v, f32) for k in range(4)]  # x, y, cos, sin
+        tie_p = builder.gep(context.make_array(signature.args[2])(context, builder, args[2]).data, [s0_v])
+        sim_p = row_of(3, args[4], zero, i32)  # float bits: non-negative floats order as their bits
+        taken_p = context.make_array(signature.args[5])(context, builder, args[5]).data
+        near_p = context.make_array(signature.args[6])(context, builder, args[6]).data
+        ptrs = {0: base[0], 1: base[1], 2: base[2], 3: base[3], 4: tie_p, 5: sim_p, 6: taken_p, 7: near_p}
+
+        def data(k: int) -> Any:
+            return ptrs[k]
+
+        def load(k: int, q: Any, vt: Any) -> Any:
+            return builder.load(builder.bitcast(builder.gep(ptrs[k], [q]), vt.as_pointer()), align=1)
+
+        start_v = as_i64(args[7])
+        end_v = as_i64(args[8])
+        # each scalar in its own type (the map's arithmetic is float32 for an anchor, float64 for the
+        # refit), widened exactly where the scalar loop's type promotion widens it
+        vt = [v_f64 if signature.args[k] == types.float64 else v_f32 for k in range(9, 16)]
+        tx, ty, ct, st, od2, tol2, cos_tol = (splat(a, t) for a, t in zip(args[9:16], vt))
+
+        def widen(v: Any, to: Any) -> Any:
+            return builder.fpext(v, to) if v.type != to else v
+
+        def le(a: Any, b: Any) -> Any:
+            t = v_f64 if v_f64 in (a.type, b.type) else v_f32
+            return builder.fcmp_ordered("<=", widen(a, t), widen(b, t), flags=fast)
+
+        end_s = splat(end_v, v_i64)
+        steps = ir.Constant(v_i64, list(range(lanes)))
+        zero64 = ir.Constant(v_i64, [0] * lanes)
+        entry = builder.block
+        head = builder.append_basic_block("scan.head")
+        body = builder.append_basic_block("scan.body")
+        done = builder.append_basic_block("scan.done")
+        builder.branch(head)
+        builder.position_at_end(head)
+        q = builder.phi(i64)
+        best = builder.phi(v_i64)
+        close = builder.phi(v_i1)
+        q.add_incoming(start_v, entry)
+        best.add_incoming(zero64, entry)
+        close.add_incoming(ir.Constant(v_i1, [0] * lanes), entry)
+        builder.cbranch(builder.icmp_signed("<", q, end_v), body, done)
+        builder.position_at_end(body)
+        live = builder.icmp_signed("<", builder.add(splat(q, v_i64), steps), end_s)
+        ddx = builder.fsub(tx, widen(load(0, q, v_f32), tx.type), flags=fast)
+        ddy = builder.fsub(ty, widen(load(1, q, v_f32), ty.type), flags=fast)
+        d2 = builder.fadd(builder.fmul(ddx, ddx, flags=fast), builder.fmul(ddy, ddy, flags=fast), flags=fast)
+        near = builder.and_(le(d2, od2), live)
+        near_ptr = builder.bitcast(builder.gep(data(7), [q]), v_i8.as_pointer())
+        builder.store(builder.or_(builder.load(near_ptr, align=1), builder.zext(near, v_i8)), near_ptr, align=1)
+        free = builder.icmp_unsigned("==", load(6, q, v_i8), ir.Constant(v_i8, [0] * lanes))
+        cos_d = builder.fadd(builder.fmul(ct, widen(load(2, q, v_f32), ct.type), flags=fast),
+                             builder.fmul(st, widen(load(3, q, v_f32), st.type), flags=fast), flags=fast)
+        ok = builder.and_(builder.and_(near, le(d2, tol2)), builder.and_(free, le(cos_tol, cos_d)))
+        key = builder.or_(builder.shl(builder.sext(load(5, q, v_i32), v_i64), ir.Constant(v_i64, [32] * lanes)),
+                          load(4, q, v_i64))
+        cand = builder.select(ok, key, zero64)
+        best_next = builder.select(builder.icmp_signed(">", cand, best), cand, best)
+        close_next = builder.or_(close, near)
+        q.add_incoming(builder.add(q, ir.Constant(i64, lanes)), body)
+        best.add_incoming(best_next, body)
+        close.add_incoming(close_next, body)
+        builder.branch(head)
+        builder.position_at_end(done)
+        smax = cgutils.get_or_insert_function(builder.module, ir.FunctionType(i64, [v_i64]),
+                                              f"llvm.vector.reduce.smax.v{lanes}i64")
+        bor = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(1), [v_i1]),
+                                             f"llvm.vector.reduce.or.v{lanes}i1")
+        result = [builder.call(smax, [best]), builder.zext(builder.call(bor, [close]), i64)]
+        return context.make_tuple(builder, signature.return_type, result)
+
+    return sig, codegen
+
+
+# Lanes of the direction-window walk (:func:`_walk_window_ir`); the direction-ordered arrays it reads
+# are padded by this many entries.
+WALK_LANES = 16
+
+
+@intrinsic
+def _walk_window_ir(typingctx: Any, d_cos: Any, d_sin: Any, d_bits: Any, d_usable: Any, order: Any, s0: Any,
+                 lo: Any, hi: Any, pc: Any, ps: Any, pbits: Any, cos_max: Any, min_common: Any, cand: Any,
+                 n: Any) -> Any:
+    """Append to ``cand`` (from index n) the reference minutiae of direction-ordered rows ``s0 + lo ..
+    s0 + hi - 1`` that can pair with a probe minutia, and return the new count: usable, direction
+    within the largest rotation (``pc * cos + ps * sin >= cos_max``, float32) and at least
+    ``min_common`` common valid cells (popcount of ``pbits & bits``). ``d_*`` are the references'
+    cos, sin, valid bits and usable flag in direction order, ``order`` each row's minutia index.
+
+    ``WALK_LANES`` rows a step, appended by a compress store: the scalar walk gathered each row
+    through ``order`` and paid a loop iteration a row. The float operations and fast-math flags are
+    the scalar test's, so the same minutiae pass; generic IR (LLVM expands the compress store where
+    the CPU lacks one). Rows past ``hi`` are masked, but read: the arrays hold ``WALK_LANES - 1``
+    readable entries past every reference.
+    """
+    sig = types.int64(d_cos, d_sin, d_bits, d_usable, order, s0, lo, hi, pc, ps, pbits, cos_max, min_common, cand, n)
+
+    def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> Any:
+        lanes = WALK_LANES
+        i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+        f32 = ir.FloatType()
+        v_i1 = ir.VectorType(ir.IntType(1), lanes)
+        v_i8, v_i32, v_i64, v_f32 = (ir.VectorType(t, lanes) for t in (i8, i32, i64, f32))
+        fast = ("fast",)
+
+        def as_i64(v: Any) -> Any:
+            return builder.sext(v, i64) if v.type.width < 64 else v
+
+        def splat(v: Any, vt: Any) -> Any:
+            undef = ir.Constant(vt, ir.Undefined)
+            one = builder.insert_element(undef, v, ir.Constant(i32, 0))
+            return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
+
+        s0_v = as_i64(args[5])
+        ptrs = [builder.gep(context.make_array(signature.args[k])(context, builder, args[k]).data, [s0_v])
+                for k in range(5)]
+        cand_p = context.make_array(signature.args[13])(context, builder, args[13]).data
+        hi_v = as_i64(args[7])
+        pc = splat(args[8], v_f32)
+        ps = splat(args[9], v_f32)
+        pb = splat(as_i64(args[10]), v_i64)
+        cmax = splat(args[11], v_f32)
+        minc = splat(as_i64(args[12]), v_i64)
+        hi_s = splat(hi_v, v_i64)
+        steps = ir.Constant(v_i64, list(range(lanes)))
+        ctpop = cgutils.get_or_insert_function(builder.module, ir.FunctionType(v_i64, [v_i64]),
+                                               f"llvm.ctpop.v{lanes}i64")
+        compress = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [v_i64, i64.as_pointer(), v_i1]),
+            f"llvm.masked.compressstore.v{lanes}i64")
+        count = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(lanes), [ir.IntType(lanes)]),
+                                               f"llvm.ctpop.i{lanes}")
+
+        def load(k: int, j: Any, vt: Any) -> Any:
+            return builder.load(builder.bitcast(builder.gep(ptrs[k], [j]), vt.as_pointer()), align=1)
+
+        lo_v = as_i64(args[6])
+        n0 = as_i64(args[14])
+        entry = builder.block
+        head = builder.append_basic_block("walk.head")
+        body = builder.append_basic_block("walk.body")
+        done = builder.append_basic_block("walk.done")
+        builder.branch(head)
+        builder.position_at_end(head)
+        j = builder.phi(i64)
+        n = builder.phi(i64)
+        j.add_incoming(lo_v, entry)
+        n.add_incoming(n0, entry)
+        builder.cbranch(builder.icmp_signed("<", j, hi_v), body, done)
+        builder.position_at_end(body)
+        live = builder.icmp_signed("<", builder.add(splat(j, v_i64), steps), hi_s)
+        dot = builder.fadd(builder.fmul(pc, load(0, j, v_f32), flags=fast),
+                           builder.fmul(ps, load(1, j, v_f32), flags=fast), flags=fast)
+        ok = builder.and_(live, builder.fcmp_ordered(">=", dot, cmax, flags=fast))
+        common = builder.call(ctpop, [builder.and_(pb, load(2, j, v_i64))])
+        ok = builder.and_(ok, builder.icmp_signed(">=", common, minc))
+        ok = builder.and_(ok, builder.icmp_unsigned("!=", load(3, j, v_i8), ir.Constant(v_i8, [0] * lanes)))
+        builder.call(compress, [builder.sext(load(4, j, v_i32), v_i64), builder.gep(cand_p, [n]), ok])
+        got = builder.zext(builder.call(count, [builder.bitcast(ok, ir.IntType(lanes))]), i64)
+        j.add_incoming(builder.add(j, ir.Constant(i64, lanes)), body)
+        n.add_incoming(builder.add(n, got), body)
+        builder.branch(head)
+        builder.position_at_end(done)
+        return n
+
+    return sig, codegen
+
+
+# typed as Any: mypy cannot see through Numba's intrinsic decorator (the call drops ``typingctx``)
+_scan_run: Any = _scan_run_ir
+_walk_window: Any = _walk_window_ir
+
+
 @njit(cache=True, fastmath=True)
 def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[np.float32],
                 pcos: NDArray[np.float64], psin: NDArray[np.float64], ref: NDArray[np.float32], tie: NDArray[np.int64],
-                cell_start: NDArray[np.int32], gx0: float, gy0: float, rows: int, cols: int,
+                s0: int, n_r: int, cell_start: NDArray[np.int32], g0: int, gx0: float, gy0: float, rows: int, cols: int,
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
@@ -440,25 +665,20 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
-    The reference is in grid order: ``ref`` rows are x, y, cos and sin of
-    the direction of its minutiae sorted by cell of a ``GRID_CELL_PX`` square
-    grid (``rows`` x ``cols`` from (gx0, gy0); ``cell_start[r * cols + c]``
+    The reference is the ``n_r`` columns from ``s0`` of the batch's arrays (whole arrays and
+    offsets: views cost atomic reference counting), in grid order: ``ref`` rows are x, y, cos and
+    sin of the direction of its minutiae sorted by cell of a ``GRID_CELL_PX`` square
+    grid (``rows`` x ``cols`` from (gx0, gy0); ``cell_start[g0 + r * cols + c]``
     the first in cell (r, c), row-major, so a run of cells of one grid row is
     one run of minutiae); ``tie`` is ``(65535 - original index) << 16 | sorted
     position``; ``sim``'s columns and ``pair_r`` use the sorted positions.
     Only reference minutiae within ``overlap_d`` of a mapped probe minutia
-    matter, so each probe minutia reads the few runs of cells around it,
-    scanned without data-dependent branches (they mispredict); among equally
+    matter, so each probe minutia reads one run of rows, from the first cell
+    within reach to the last (:func:`_scan_run_ir`, a vector of rows a step); among equally
     weighted candidates the lowest original index wins, as in a plain scan.
-    ``taken``/``near_r`` are scratch at least the reference's length.
+    ``taken``/``near_r`` are scratch of at least ``n_r + SCAN_LANES`` entries.
     """
     n_p = px.shape[0]
-    n_r = ref.shape[1]
-    rx = ref[0]
-    ry = ref[1]
-    rc = ref[2]
-    rs = ref[3]
-    sim_bits = sim.view(np.int32)
     # search half-width: overlap_d and a margin for the rounding of cell indexes (a superset of the
     # disc gives the same pairs, as only distances decide)
     reach = overlap_d + 1.0
@@ -491,35 +711,24 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         st = psin[a] * c + pcos[a] * s
         # the best candidate as one integer key: its similarity's bits (non-negative floats order
         # as their bits), then the lowest original index, then its row; 0 when none qualifies
-        best_key = np.int64(0)
-        close = np.uint8(0)
-        srow = sim_bits[a]
-        for r in range(r_lo, r_hi + 1):
-            # unsigned indexes: no negative-index wrap-around code in the scan
-            q = np.uint64(cell_start[r * cols + c_lo])
-            end = np.uint64(cell_start[r * cols + c_hi + 1])
-            while q < end:
-                ddx = tx - rx[q]
-                ddy = ty - ry[q]
-                d2 = ddx * ddx + ddy * ddy
-                near = np.uint8(d2 <= od2)
-                close |= near
-                near_r[q] |= near
-                ok = (near & np.uint8(d2 <= tol2) & (1 - taken[q])
-                      & np.uint8(ct * rc[q] + st * rs[q] >= cos_tol))  # direction difference within tolerance
-                key = (np.int64(srow[q]) << 32) | tie[q]
-                best_key = max(best_key, key if ok else np.int64(0))
-                q += np.uint64(1)
-        if close:
-            n_near_p += 1
-        if best_key > 0:
-            bj = best_key & 65535
-            taken[bj] = 1
-            # a geometric pair counts even with a weak local similarity
-            total += base + (1.0 - base) * sim[a, bj]
-            pair_p[n_pairs] = a
-            pair_r[n_pairs] = bj
-            n_pairs += 1
+        # one run from the first cell within reach to the last (row-major: it holds the cells between
+        # too, farther than the overlap distance, which change nothing)
+        start = 0
+        end = 0
+        if r_lo <= r_hi:
+            start = cell_start[g0 + r_lo * cols + c_lo]
+            end = cell_start[g0 + r_hi * cols + c_hi + 1]
+        best_key, close = _scan_run(ref, s0, tie, sim, a, taken, near_r, start, end, tx, ty, ct, st, od2, tol2,
+                                    cos_tol)
+        n_near_p += close
+        got = best_key > 0
+        bj = best_key & 65535
+        taken[bj] |= np.uint8(got)
+        w = base + (1.0 - base) * sim[a, bj]
+        total += w if got else 0.0
+        pair_p[n_pairs] = a
+        pair_r[n_pairs] = bj
+        n_pairs += got
     n_near_r = 0
     for t in range(n_r):
         n_near_r += near_r[t]
@@ -528,42 +737,41 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
 
 
 @njit(cache=True, fastmath=True)
-def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64],
+def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: NDArray[np.int64], kh: int,
                  px: NDArray[np.float32], py: NDArray[np.float32], pa: NDArray[np.float32],
                  pcos: NDArray[np.float64], psin: NDArray[np.float64],
                  ref: NDArray[np.float32], ra: NDArray[np.float32], tie: NDArray[np.int64],
-                 position: NDArray[np.int32], cell_start: NDArray[np.int32], gx0: float, gy0: float,
+                 position: NDArray[np.int32], s0: int, n_r: int, cell_start: NDArray[np.int32], g0: int,
+                 gx0: float, gy0: float,
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
                  near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
-    ``ra`` is the reference's directions and ``position`` each minutia's place
-    in the y order (see :func:`_pair_under` for the rest). ``sim`` and
+    Only the first ``kh`` of ``top_v``/``top_i`` count. The reference is the ``n_r`` columns from
+    ``s0`` of the batch's arrays; ``ra`` is the directions and ``position`` each minutia's place
+    in the grid order (see :func:`_pair_under` for the rest). ``sim`` and
     ``covered`` may be wider than the reference (scratch reused across a
     batch); the rest after ``base`` is scratch too.
     """
-    n_r = ref.shape[1]
-    rx = ref[0]
-    ry = ref[1]
     best = 0.0
     best_n = 0
     # pairs already found under an alignment tried: an anchor among them would
     # give (nearly) the same alignment again, so it is skipped
     covered[:, :n_r] = False
-    for h in range(top_v.shape[0]):
+    for h in range(kh):
         if top_v[h] <= 0:
             break
         i = top_i[h] // n_r
         j = top_i[h] % n_r
-        qj = position[j]
+        qj = position[s0 + j]
         if covered[i, qj]:
             continue
-        rot = ra[j] - pa[i]  # counter-clockwise in the template convention
-        score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, px[i], py[i],
-                               rx[qj], ry[qj], rot, tol0, slope, cos_tol, overlap_d, min_overlap, base,
-                               pair_p, pair_r, taken, near_r)
+        rot = ra[s0 + j] - pa[i]  # counter-clockwise in the template convention
+        score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
+                               px[i], py[i], ref[0, s0 + qj], ref[1, s0 + qj], rot, tol0, slope, cos_tol, overlap_d,
+                               min_overlap, base, pair_p, pair_r, taken, near_r)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -584,8 +792,8 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     for q in range(n):
         mpx += px[best_p[q]]
         mpy += py[best_p[q]]
-        mrx += rx[best_r[q]]
-        mry += ry[best_r[q]]
+        mrx += ref[0, s0 + best_r[q]]
+        mry += ref[1, s0 + best_r[q]]
     mpx /= n
     mpy /= n
     mrx /= n
@@ -595,20 +803,19 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     for q in range(n):
         u1 = px[best_p[q]] - mpx
         v1 = -(py[best_p[q]] - mpy)
-        u2 = rx[best_r[q]] - mrx
-        v2 = -(ry[best_r[q]] - mry)
+        u2 = ref[0, s0 + best_r[q]] - mrx
+        v2 = -(ref[1, s0 + best_r[q]] - mry)
         sxx += u1 * u2 + v1 * v2
         sxy += u1 * v2 - v1 * u2
     rot2 = np.arctan2(sxy, sxx)
-    score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, cell_start, gx0, gy0, rows, cols, mpx, mpy, mrx, mry,
-                           rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
+    score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
+                           mpx, mpy, mrx, mry, rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
     return max(best, score)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
-def _similarities(t_dot: NDArray[np.int32], t_e1: NDArray[np.int32], t_e2: NDArray[np.int32],
-                  vals: NDArray[np.float32], n: int) -> None:
+def _similarities(t: NDArray[np.int32], vals: NDArray[np.float32], n: int) -> None:
     """MCC similarities of n pairs from their integer terms: 1 - |p - r| / (|p| + |r|) over the common
     cells, 0 where both are empty.
 
@@ -617,10 +824,10 @@ def _similarities(t_dot: NDArray[np.int32], t_e1: NDArray[np.int32], t_e2: NDArr
     scalar formula, bit for bit.
     """
     for m in range(n):
-        e1 = t_e1[m]
-        e2 = t_e2[m]
+        e1 = t[1, m]
+        e2 = t[2, m]
         den = np.sqrt(np.float32(e1)) + np.sqrt(np.float32(e2))
-        v = np.float32(1.0) - np.sqrt(np.float32(e1 + e2) - np.float32(2 * t_dot[m])) / den
+        v = np.float32(1.0) - np.sqrt(np.float32(e1 + e2) - np.float32(2 * t[0, m])) / den
         vals[m] = v if den > np.float32(0.0) else np.float32(0.0)
 
 
@@ -632,7 +839,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    rsin: NDArray[np.float32], ref_sorted: NDArray[np.float32], tie: NDArray[np.int64],
                    position: NDArray[np.int32], cell_start: NDArray[np.int32], grid_offset: NDArray[np.int64],
                    grid_origin: NDArray[np.float32], grid_shape: NDArray[np.int32],
-                   a_order: NDArray[np.int32], a_start: NDArray[np.int32],
+                   a_order: NDArray[np.int32], a_start: NDArray[np.int32], d_cos: NDArray[np.float32],
+                   d_sin: NDArray[np.float32], d_bits: NDArray[np.uint64], d_usable: NDArray[np.uint8],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float) -> NDArray[np.float32]:
@@ -680,14 +888,14 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     t = np.empty((3, longest), np.int32)  # dot, probe energy, reference energy; each < 2^24 (exact in float32 too)
     vals = np.empty(longest, np.float32)
     # scratch reused for every reference (allocations cost as much as a few hundred pairs)
-    sim = np.empty((n_p, longest), np.float32)
+    sim = np.empty((n_p, longest + SCAN_LANES), np.float32)  # padded for the pairing's vector scan
     covered = np.empty((n_p, longest), np.bool_)
     pair_p = np.empty(n_p, np.int64)
     pair_r = np.empty(n_p, np.int64)
     best_p = np.empty(n_p, np.int64)
     best_r = np.empty(n_p, np.int64)
-    taken = np.empty(longest, np.uint8)
-    near_r = np.empty(longest, np.uint8)
+    taken = np.zeros(longest + SCAN_LANES, np.uint8)
+    near_r = np.zeros(longest + SCAN_LANES, np.uint8)
     top_v = np.empty(max(1, hypotheses))
     top_i = np.empty(max(1, hypotheses), np.int64)
     for k in range(n_refs):
@@ -708,17 +916,11 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
             # the similarities in one vectorisable pass: no data-dependent branch per pair
             n = 0
             for g in range(2):
-                for j in range(a_start[k, seg[a, 2 * g]], a_start[k, seg[a, 2 * g + 1]]):
-                    # unsigned indexes: no negative-index wrap-around code in this loop
-                    b = a_order[np.uint64(s0 + j)]
-                    c = np.uint64(s0 + b)
-                    cand[n] = b
-                    # cos of the direction difference, against cos of the largest rotation
-                    ok = (ru[c] & (pcos[a] * rcos[c] + psin[a] * rsin[c] >= cos_max)
-                          & (_bit_count(p_bits[a] & r_bits[c]) >= min_common))
-                    n += int(ok)  # kept in place, branch-free
+                n = _walk_window(d_cos, d_sin, d_bits, d_usable, a_order, s0, a_start[k, seg[a, 2 * g]],
+                                 a_start[k, seg[a, 2 * g + 1]], pcos[a], psin[a], p_bits[a], cos_max, min_common,
+                                 cand, n)
             _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
-            _similarities(t[0], t[1], t[2], vals, n)
+            _similarities(t, vals, n)  # t whole: row views would cost reference counting each
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
@@ -735,10 +937,11 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                     pos -= 1
                 top_v[pos] = v
                 top_i[pos] = idx
-        out[k] = _consolidate(sim, top_v[:kh], top_i[:kh], px, py, pa, pcos64, psin64, ref_sorted[:, s0:s1], ra[s0:s1], tie[s0:s1],
-                              position[s0:s1], cell_start[grid_offset[k]:grid_offset[k + 1]], grid_origin[k, 0],
-                              grid_origin[k, 1], grid_shape[k, 0], grid_shape[k, 1], tol0, slope, cos_tol, overlap_d,
-                              min_overlap, base, pair_p, pair_r, best_p, best_r, taken, near_r, covered)
+        # whole arrays and offsets: slices would cost atomic reference counting per reference
+        out[k] = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
+                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
+                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
+                              best_p, best_r, taken, near_r, covered)
     return out
 
 
@@ -758,7 +961,11 @@ class PreparedBatch:
     cols) cells from ``grid_origin[k]`` (x, y), and
     ``cell_start[grid_offset[k] + r * cols + c]`` is the first in cell (r, c),
     one entry more for the end), and ``a_order`` by direction (``a_start[k, t]`` the first in direction bucket t
-    of ``ANGLE_BUCKETS`` over [0, 2π)).
+    of ``ANGLE_BUCKETS`` over [0, 2π)); ``d_cos``, ``d_sin``, ``d_bits`` and ``d_usable`` are
+    ``cos``, ``sin``, ``valid`` and ``usable`` in that direction order (batch-wide index
+    ``offsets[k] + t`` for ``a_order``'s entry t), so the direction walk reads them contiguously.
+    ``ref_sorted``, ``tie``, ``a_order`` and the ``d_*`` arrays are padded past the last
+    reference for the whole-vector reads of :func:`_scan_run_ir` and :func:`_walk_window_ir`.
     """
 
     offsets: NDArray[np.int64]
@@ -780,6 +987,10 @@ class PreparedBatch:
     grid_shape: NDArray[np.int32]
     a_order: NDArray[np.int32]
     a_start: NDArray[np.int32]
+    d_cos: NDArray[np.float32]
+    d_sin: NDArray[np.float32]
+    d_bits: NDArray[np.uint64]
+    d_usable: NDArray[np.uint8]
 
     def __len__(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -845,17 +1056,30 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
                   - offsets[cell_owner]).astype(np.int32)
     position = np.empty_like(order)
     position[rows] = np.arange(len(order), dtype=np.int32) - offsets[owner].astype(np.int32)
-    tie = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
-    ref_sorted = np.ascontiguousarray(np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])]),
-                                      np.float32)
+    # both padded with SCAN_LANES zeros: the pairing's vector scan reads whole vectors past a run's end
+    tie = np.zeros(len(order) + SCAN_LANES, np.int64)
+    tie[:len(order)] = ((65535 - order.astype(np.int64)) << 16) | position[rows].astype(np.int64)
+    ref_sorted = np.zeros((4, len(order) + SCAN_LANES), np.float32)
+    ref_sorted[:, :len(order)] = np.stack([x[rows], y[rows], np.cos(angle[rows]), np.sin(angle[rows])])
     # below ANGLE_BUCKETS strictly: a direction that rounds to 2π must still fall in the last window
     a_key = np.clip(np.mod(angle.astype(np.float64), 2 * np.pi) * (ANGLE_BUCKETS / (2 * np.pi)), 0,
                     np.nextafter(ANGLE_BUCKETS, 0))
     a_order, a_start = _bucket_index(owner, a_key, n_refs, offsets, ANGLE_BUCKETS)
+    # the direction walk's inputs in direction order, padded for its whole-vector reads
+    d_rows = a_order.astype(np.int64) + offsets[owner]
+    cos, sin, usable = np.cos(angle), np.sin(angle), cat("usable", None, np.bool_)
+
+    def padded(values: NDArray[Any]) -> NDArray[Any]:
+        out = np.zeros(len(values) + WALK_LANES, values.dtype)
+        out[:len(values)] = values
+        return out
+
+    d_cos, d_sin, d_bits = padded(cos[d_rows]), padded(sin[d_rows]), padded(valid[d_rows])
+    d_usable = padded(usable[d_rows].astype(np.uint8))
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
         terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
-        grid_offset, lo, shape, a_order, a_start,
+        grid_offset, lo, shape, padded(a_order), a_start, d_cos, d_sin, d_bits, d_usable,
     )
 
 
@@ -873,6 +1097,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           batch.terms, batch.valid, batch.usable,
                           batch.x, batch.y, batch.angle, batch.cos, batch.sin, batch.ref_sorted, batch.tie, batch.position,
                           batch.cell_start, batch.grid_offset, batch.grid_origin, batch.grid_shape, batch.a_order, batch.a_start,
+                          batch.d_cos, batch.d_sin, batch.d_bits, batch.d_usable,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT)
