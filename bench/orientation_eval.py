@@ -18,6 +18,12 @@ Two steps:
    and share over 15° in foreground pixels whose reference coherence is under 0.3,
    0.3-0.7 and over 0.7, per set.
 
+Or, with no pyfing at all, ``--leader``: the angle error at LEADER's minutiae (their
+directions, mod π, from bench/extractor_eval.py's cache), by band of the field's coherence:
+
+    OPENBLAS_NUM_THREADS=1 PYTHONPATH=src /work/venv/bin/python bench/orientation_eval.py --leader \
+        --variant normalised: --variant raw:ORIENTATION_NORMALISE=0
+
     KERAS_BACKEND=torch OPENBLAS_NUM_THREADS=1 PYTHONPATH=src /work/venv-pyfing/bin/python bench/orientation_eval.py --cache
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src /work/venv/bin/python bench/orientation_eval.py \
         --variant raw:ORIENTATION_NORMALISE=0 --variant normalised:
@@ -93,13 +99,7 @@ def compare(cache_dir: Path, variants: list[str]) -> None:
         keys = sorted({k.split("/")[0] for k in data.files})
         for variant in variants:
             label, _, spec = variant.partition(":")
-            for k, v in defaults.items():
-                setattr(P, k, v)
-            for item in filter(None, spec.split(",")):
-                k, _, v = item.partition("=")
-                if not hasattr(P, k):
-                    raise SystemExit(f"unknown parameter {k}")
-                setattr(P, k, type(getattr(P, k))(float(v)))
+            _apply(spec, defaults)
             diffs: list[list[np.ndarray]] = [[] for _ in BANDS]
             seconds = 0.0
             for key in keys:
@@ -119,13 +119,69 @@ def compare(cache_dir: Path, variants: list[str]) -> None:
             print(f"{name:13s} {label:16s} {' | '.join(cells)} | {1000 * seconds / len(keys):.0f} ms", flush=True)
 
 
+def _apply(spec: str, defaults: dict[str, object]) -> None:
+    """Reset the parameters, then set those of a 'PARAM=value,...' spec."""
+    from scomm.biometrics import parameters as P
+
+    for k, v in defaults.items():
+        setattr(P, k, v)
+    for item in filter(None, spec.split(",")):
+        k, _, v = item.partition("=")
+        if not hasattr(P, k):
+            raise SystemExit(f"unknown parameter {k}")
+        setattr(P, k, type(getattr(P, k))(float(v)))
+
+
+def compare_leader(leader_dir: Path, variants: list[str]) -> None:
+    """Angle error of the field at LEADER's minutiae, by band of the field's coherence.
+
+    A reference on the *real* images that needs no pyfing: LEADER's minutia directions (cached by
+    bench/extractor_eval.py) are a ridge direction, mod π, at a few thousand points a set. Biased
+    towards where LEADER could read ridges, and LEADER may have seen FVC in training: a diagnostic,
+    nothing is fitted to it. Template angles are counter-clockwise with y up, so the ridge
+    orientation in scomm's pixel frame is -angle mod π.
+    """
+    import json
+
+    from scomm.biometrics import orientation
+    from scomm.biometrics import parameters as P
+
+    defaults = {k: getattr(P, k) for k in dir(P) if k.isupper()}
+    for name in SETS:
+        rows = json.loads((leader_dir / f"{name}.json").read_text())
+        images = [(key, img, rows[key]) for key, img in _images(name) if rows.get(key)]
+        for variant in variants:
+            label, _, spec = variant.partition(":")
+            _apply(spec, defaults)
+            errors: list[list[np.ndarray]] = [[] for _ in BANDS]
+            for _key, img, row in images:
+                field, coh = orientation.orientation_field(img.astype(np.float32))
+                x = np.clip(np.round(np.asarray(row[0])).astype(np.intp), 0, img.shape[1] - 1)
+                y = np.clip(np.round(np.asarray(row[1])).astype(np.intp), 0, img.shape[0] - 1)
+                d = angular_difference(field[y, x], np.mod(-np.asarray(row[2]), np.pi))
+                for i, (lo, hi) in enumerate(BANDS):
+                    errors[i].append(d[(coh[y, x] >= lo) & (coh[y, x] < hi)])
+            cells = []
+            for (lo, hi), es in zip(BANDS, errors, strict=True):
+                e = np.concatenate(es)
+                cells.append(f"coh {lo:.1f}-{min(hi, 1):.1f}: n {e.size}, mean {np.mean(e):5.2f} deg, "
+                             f">15 {100 * np.mean(e > 15):4.1f}%")
+            print(f"{name:13s} {label:16s} {' | '.join(cells)}", flush=True)
+    _apply("", defaults)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", action="store_true", help="compute and save SNFOE's fields (pyfing venv)")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--variant", action="append", default=[],
                         help="'label:PARAM=value,...' (parameters of scomm.biometrics.parameters)")
+    parser.add_argument("--leader", type=Path, nargs="?", const=DEFAULT_DIR.parent / "leader",
+                        help="score against LEADER's minutia directions instead (cache of bench/extractor_eval.py)")
     args = parser.parse_args()
+    if args.leader:
+        compare_leader(args.leader, args.variant or ["base:"])
+        return
     if args.cache:
         cache(args.dir)
     compare(args.dir, args.variant or ["base:"])
