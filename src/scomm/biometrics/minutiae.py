@@ -21,6 +21,7 @@ from scipy import ndimage
 from scomm.biometrics import minutia_filter
 from scomm.biometrics import parameters as P
 from scomm.biometrics.quality import block_clarity
+from scomm.biometrics.skeleton import binarize, thin
 from scomm.biometrics.template import MinutiaKind
 
 _DY = np.array([-1, -1, 0, 1, 1, 1, 0, -1], dtype=np.int64)
@@ -125,6 +126,7 @@ class FilterContext:
 
     maps: dict[str, NDArray[np.float32] | NDArray[np.float64]]
     period: float
+    valley: NDArray[np.bool_] | None = None  # the valleys' skeleton, when VALLEY_ADD_SCORE is on
 
 
 def filter_context(enhanced: NDArray[np.float32], normalized: NDArray[np.float32], mask: NDArray[np.bool_],
@@ -144,7 +146,22 @@ def filter_context(enhanced: NDArray[np.float32], normalized: NDArray[np.float32
         "clarity": clarity, "clarity_wide": (amp / max(ref, 1e-6)).astype(np.float32),
         "block_clarity": full, "period": period_map, "skeleton_density": dens,
         "smooth_normalized": ndimage.gaussian_filter(normalized, 1.0)}
-    return FilterContext(maps, period)
+    valley = thin(binarize(-enhanced, mask)) if P.VALLEY_ADD_SCORE > 0 else None
+    return FilterContext(maps, period, valley)
+
+
+# Why a crossing-number candidate is not in the template (``candidate_table``, ``minutia_stages``):
+# the stage that removed it, in pipeline order (bench/recall_stages.py counts them).
+KEPT = 0
+SPUR = 1  # an ending whose ridge meets another node within SPUR_PX (spur, island)
+BORDER = 2  # nearer the mask border than the candidate margin
+AREA = 3  # nearer the grown detection area's edge than BORDER_MARGIN_PX
+FAINT = 4  # ridge clarity under MIN_CLARITY
+CLOSE_PAIR = 5  # another candidate within SPURIOUS_DISTANCE_PX (and no valley rescue)
+SCORER_BORDER = 6  # inside BORDER_MARGIN_PX and scored under BORDER_RESCUE_SCORE
+SCORER_LOW = 7  # scored under MIN_MINUTIA_SCORE (or, without the scorer, reliability under MIN_RELIABILITY)
+CAPPED = 8  # beyond the MAX_MINUTIAE best
+STAGE_NAMES = ("kept", "spur", "border", "area", "faint", "close pair", "scorer border", "scorer low", "capped")
 
 
 def detect_minutiae(
@@ -165,20 +182,133 @@ def detect_minutiae(
     ``MIN_MINUTIA_SCORE`` are dropped, and the ``MAX_MINUTIAE`` cap keeps the
     best scored.
     """
-    out, features = minutia_candidates(skeleton, orientation, coherence, mask, clarity, context, area)
+    table = candidate_table(skeleton, orientation, coherence, mask, clarity, context, area)
+    out, features = table.minutiae[table.stage == KEPT], table.features
+    stage = _scored_stage(out, features)
+    if context is not None and context.valley is not None and features is not None and P.MINUTIA_FILTER:
+        out, stage = _with_valley_minutiae(out, stage, table, orientation, coherence, mask, clarity, context, area)
+    out = out[stage == KEPT]
+    if (stage == CAPPED).any():  # the capped template lists the best first
+        out = out[np.argsort(-out[:, 4], kind="stable")]
+    return out
+
+
+def _with_valley_minutiae(
+    out: NDArray[np.float64],
+    stage: NDArray[np.uint8],
+    table: CandidateTable,
+    orientation: NDArray[np.float32],
+    coherence: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    clarity: NDArray[np.float32] | None,
+    context: FilterContext,
+    area: NDArray[np.bool_] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
+    """Add the valley skeleton's minutiae where the ridge skeleton has none (pyfing's SBMEX idea).
+
+    A ridge ending is a valley bifurcation and a ridge bifurcation a valley
+    ending, both pointing the same way (the template convention), so the
+    valleys' skeleton sees every minutia a second time, with other flaws:
+    where the ridge skeleton's close-pair or spur filters removed a true
+    minutia, the valley's may hold it cleanly. A valley minutia (kind swapped)
+    is added when no ridge candidate that passed the geometric filters lies
+    within ``SPURIOUS_DISTANCE_PX`` and the learned scorer gives it at least
+    ``VALLEY_ADD_SCORE``.
+    """
+    assert context.valley is not None
+    vt = candidate_table(context.valley, orientation, coherence, mask, clarity, None, area)
+    sel = np.flatnonzero(vt.stage == KEPT)
+    if sel.size == 0:
+        return out, stage
+    vm = vt.minutiae[sel].copy()
+    vm[:, 3] = np.where(vm[:, 3] == MinutiaKind.ENDING, MinutiaKind.BIFURCATION, MinutiaKind.ENDING)
+    if out.shape[0]:
+        d = np.hypot(vm[:, None, 0] - out[None, :, 0], vm[:, None, 1] - out[None, :, 1]).min(axis=1)
+        far = d >= P.SPURIOUS_DISTANCE_PX
+        vm, sel = vm[far], sel[far]
+    if vm.shape[0] == 0:
+        return out, stage
+    ridge = np.flatnonzero(table.stage == KEPT)
+    both = np.concatenate([out, vm])
+    py = np.concatenate([table.py[ridge], vt.py[sel]])
+    px = np.concatenate([table.px[ridge], vt.px[sel]])
+    trace = np.concatenate([table.trace[ridge], vt.trace[sel]])
+    maps = dict(context.maps, coherence=coherence, border=ndimage.distance_transform_edt(mask))
+    f = minutia_filter.minutia_features(both, py, px, trace, vt.py.astype(np.float64), vt.px.astype(np.float64),
+                                        maps, context.period, P.TRACE_PX)[out.shape[0]:]
+    vm[:, 4] = minutia_filter.model().score(f)
+    vm = vm[vm[:, 4] >= P.VALLEY_ADD_SCORE]
+    out = np.concatenate([out, vm])
+    stage = np.concatenate([stage, np.zeros(vm.shape[0], np.uint8)])
+    stage[stage == CAPPED] = KEPT  # the cap is taken again over both
+    kept = np.flatnonzero(stage == KEPT)
+    if kept.size > P.MAX_MINUTIAE:
+        order = kept[np.argsort(-out[kept, 4], kind="stable")]
+        stage[order[P.MAX_MINUTIAE:]] = CAPPED
+    return out, stage
+
+
+def minutia_stages(
+    skeleton: NDArray[np.bool_],
+    orientation: NDArray[np.float32],
+    coherence: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    clarity: NDArray[np.float32] | None = None,
+    context: FilterContext | None = None,
+    area: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
+    """Every crossing-number candidate (x, y, angle, kind, reliability) and the stage that removed it.
+
+    For diagnosis (which stage loses the minutiae a reference extractor finds):
+    the rows with stage ``KEPT`` are exactly :func:`detect_minutiae`'s output
+    (in the same order), the others carry the geometry they would have had.
+    """
+    table = candidate_table(skeleton, orientation, coherence, mask, clarity, context, area)
+    stage = table.stage.copy()
+    kept = np.flatnonzero(stage == KEPT)
+    if kept.size:
+        sub = table.minutiae[kept]
+        scored = _scored_stage(sub, table.features)
+        table.minutiae[kept, 4] = sub[:, 4]
+        stage[kept] = scored
+    return table.minutiae, stage
+
+
+def _scored_stage(out: NDArray[np.float64], features: NDArray[np.float64] | None) -> NDArray[np.uint8]:
+    """Stage (``KEPT``, ``SCORER_BORDER``, ``SCORER_LOW``, ``CAPPED``) of each geometric survivor.
+
+    With the learned scorer this also writes its score into ``out``'s reliability column.
+    """
+    stage = np.zeros(out.shape[0], np.uint8)
     if features is not None and P.MINUTIA_FILTER:
         out[:, 4] = minutia_filter.model().score(features)
         # candidates inside the border margin (looked for when BORDER_CANDIDATE_PX < BORDER_MARGIN_PX)
         # stay only when the scorer is confident
         border = features[:, minutia_filter.FEATURE_NAMES.index("border")] * 30.0
-        keep = out[:, 4] >= P.MIN_MINUTIA_SCORE
-        keep &= (border >= P.BORDER_MARGIN_PX) | (out[:, 4] >= P.BORDER_RESCUE_SCORE)
-        out = out[keep]
+        stage[(border < P.BORDER_MARGIN_PX) & (out[:, 4] < P.BORDER_RESCUE_SCORE)] = SCORER_BORDER
+        stage[out[:, 4] < P.MIN_MINUTIA_SCORE] = SCORER_LOW
     else:
-        out = out[out[:, 4] >= P.MIN_RELIABILITY]
-    if out.shape[0] > P.MAX_MINUTIAE:
-        out = out[np.argsort(-out[:, 4], kind="stable")[: P.MAX_MINUTIAE]]
-    return out
+        stage[out[:, 4] < P.MIN_RELIABILITY] = SCORER_LOW
+    alive = np.flatnonzero(stage == KEPT)
+    if alive.size > P.MAX_MINUTIAE:
+        order = alive[np.argsort(-out[alive, 4], kind="stable")]
+        stage[order[P.MAX_MINUTIAE:]] = CAPPED
+    return stage
+
+
+@dataclass
+class CandidateTable:
+    """Every crossing-number candidate with its geometry and why it was removed (``KEPT`` if not).
+
+    ``features`` are the learned scorer's, for the ``KEPT`` rows only (None without a context).
+    """
+
+    minutiae: NDArray[np.float64]
+    stage: NDArray[np.uint8]
+    features: NDArray[np.float64] | None
+    py: NDArray[np.intp]  # the skeleton pixel each candidate was found at (before endings are moved)
+    px: NDArray[np.intp]
+    trace: NDArray[np.float64]  # signed ridge length traced from it (negative: stopped at a node)
 
 
 def minutia_candidates(
@@ -197,29 +327,42 @@ def minutia_candidates(
     candidates must also lie ``BORDER_MARGIN_PX`` inside its edge, where ridges
     were cut.
     """
+    table = candidate_table(skeleton, orientation, coherence, mask, clarity, context, area)
+    return table.minutiae[table.stage == KEPT], table.features
+
+
+def candidate_table(
+    skeleton: NDArray[np.bool_],
+    orientation: NDArray[np.float32],
+    coherence: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    clarity: NDArray[np.float32] | None = None,
+    context: FilterContext | None = None,
+    area: NDArray[np.bool_] | None = None,
+) -> CandidateTable:
+    """The geometric filters of :func:`minutia_candidates`, keeping every candidate with its stage."""
     skel = np.ascontiguousarray(skeleton, dtype=np.uint8)
-    raw_all = _detect(skel, P.TRACE_PX, _DY, _DX)
-    empty = (np.zeros((0, 5)), None if context is None else np.zeros((0, len(minutia_filter.FEATURE_NAMES))))
-    if raw_all.shape[0] == 0:
-        return empty
-    raw = raw_all
+    raw = _detect(skel, P.TRACE_PX, _DY, _DX)
+    nf = len(minutia_filter.FEATURE_NAMES)
+    if raw.shape[0] == 0:
+        none = np.zeros(0, np.intp)
+        return CandidateTable(np.zeros((0, 5)), np.zeros(0, np.uint8), None if context is None else np.zeros((0, nf)),
+                              none, none, np.zeros(0))
     y = raw[:, 0].astype(np.intp)
     x = raw[:, 1].astype(np.intp)
     kind = raw[:, 2]
-    # Endings whose ridge stops at another node within the trace are spurs or islands.
-    keep = ~((kind == MinutiaKind.ENDING) & (raw[:, 5] < 0) & (np.abs(raw[:, 5]) < P.SPUR_PX))
+    stage = np.zeros(raw.shape[0], np.uint8)
     border = ndimage.distance_transform_edt(mask)
     margin = P.BORDER_MARGIN_PX if context is None or not P.MINUTIA_FILTER else P.BORDER_CANDIDATE_PX
-    keep &= border[y, x] >= margin
+    if clarity is not None:
+        stage[clarity[y, x] < P.MIN_CLARITY] = FAINT
     if area is not None and area is not mask:
         # padded: the image's own edge cuts ridges too
         inside = ndimage.distance_transform_edt(np.pad(area, 1))[1:-1, 1:-1]
-        keep &= inside[y, x] >= P.BORDER_MARGIN_PX
-    if clarity is not None:
-        keep &= clarity[y, x] >= P.MIN_CLARITY
-    raw, y, x, kind = raw[keep], y[keep], x[keep], kind[keep]
-    if raw.shape[0] == 0:
-        return empty
+        stage[inside[y, x] < P.BORDER_MARGIN_PX] = AREA
+    stage[border[y, x] < margin] = BORDER
+    # Endings whose ridge stops at another node within the trace are spurs or islands.
+    stage[(kind == MinutiaKind.ENDING) & (raw[:, 5] < 0) & (np.abs(raw[:, 5]) < P.SPUR_PX)] = SPUR
     # Direction: the smooth orientation field, pointed the way the ridge(s) leave the minutia.
     phi = orientation[y, x].astype(np.float64)  # pixel coordinates, [0, π)
     ux, uy = np.cos(phi), np.sin(phi)
@@ -233,16 +376,18 @@ def minutia_candidates(
     fx = np.clip(x - shift * np.cos(angle), 0, mask.shape[1] - 1)
     fy = np.clip(y + shift * np.sin(angle), 0, mask.shape[0] - 1)
     out = np.column_stack([fx, fy, angle, kind, rel])
-    alone = _isolated(out)
-    if context is not None and P.PAIR_VALLEY_RESCUE > 0:
-        alone |= _valley_beyond(out, context) >= P.PAIR_VALLEY_RESCUE
-    out, y, x, trace = out[alone], y[alone], x[alone], raw[alone, 5]
+    live = np.flatnonzero(stage == KEPT)
+    alone = _isolated(out[live])
+    if context is not None and P.PAIR_VALLEY_RESCUE > 0 and live.size:
+        alone |= _valley_beyond(out[live], context) >= P.PAIR_VALLEY_RESCUE
+    stage[live[~alone]] = CLOSE_PAIR
     if context is None:
-        return out, None
+        return CandidateTable(out, stage, None, y, x, raw[:, 5])
+    k = stage == KEPT
     maps = dict(context.maps, coherence=coherence, border=border)
-    features = minutia_filter.minutia_features(out, y, x, trace, raw_all[:, 0], raw_all[:, 1], maps,
+    features = minutia_filter.minutia_features(out[k], y[k], x[k], raw[k, 5], raw[:, 0], raw[:, 1], maps,
                                                context.period, P.TRACE_PX)
-    return out, features
+    return CandidateTable(out, stage, features, y, x, raw[:, 5])
 
 
 def ridge_clarity(enhanced: NDArray[np.float32], mask: NDArray[np.bool_]) -> NDArray[np.float32]:

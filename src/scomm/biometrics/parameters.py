@@ -125,6 +125,10 @@ BORDER_CANDIDATE_PX = 4
 # larger Gabor area): off. See docs/biometrics.md, "Extractor diagnosis, session 3".
 MASK_EXTENSION_PX = 0.0
 BORDER_RESCUE_SCORE = 0.8
+# Valley minutiae (minutiae._with_valley_minutiae): the valleys' skeleton's minutiae, kinds swapped, added
+# where no ridge candidate lies within SPURIOUS_DISTANCE_PX, when the learned scorer gives them at least
+# this. 0 = off (no valley skeleton is made).
+VALLEY_ADD_SCORE = 0.0
 CLARITY_WIDE_WINDOW_PX = 45  # the scorer's wide clarity: ~5 ridge periods, so a smudged region reads low as a whole.
 
 # --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
