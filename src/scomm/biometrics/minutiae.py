@@ -216,7 +216,7 @@ def _with_valley_minutiae(
     ``VALLEY_ADD_SCORE``.
     """
     assert context.valley is not None
-    vt = candidate_table(context.valley, orientation, coherence, mask, clarity, None, area)
+    vt = candidate_table(context.valley, orientation, coherence, mask, clarity, None, area, table.border)
     sel = np.flatnonzero(vt.stage == KEPT)
     if sel.size == 0:
         return out, stage
@@ -233,7 +233,9 @@ def _with_valley_minutiae(
     py = np.concatenate([table.py[ridge], vt.py[sel]])
     px = np.concatenate([table.px[ridge], vt.px[sel]])
     trace = np.concatenate([table.trace[ridge], vt.trace[sel]])
-    maps = dict(context.maps, coherence=coherence, border=ndimage.distance_transform_edt(mask))
+    border = vt.border if table.border is None else table.border
+    assert border is not None
+    maps = dict(context.maps, coherence=coherence, border=border)
     f = minutia_filter.minutia_features(both, py, px, trace, vt.py.astype(np.float64), vt.px.astype(np.float64),
                                         maps, context.period, P.TRACE_PX)[out.shape[0]:]
     vm[:, 4] = minutia_filter.model().score(f)
@@ -306,6 +308,7 @@ class CandidateTable:
     minutiae: NDArray[np.float64]
     stage: NDArray[np.uint8]
     features: NDArray[np.float64] | None
+    border: NDArray[np.float64] | None  # distance to the mask border, per pixel (None: no candidates)
     py: NDArray[np.intp]  # the skeleton pixel each candidate was found at (before endings are moved)
     px: NDArray[np.intp]
     trace: NDArray[np.float64]  # signed ridge length traced from it (negative: stopped at a node)
@@ -339,20 +342,25 @@ def candidate_table(
     clarity: NDArray[np.float32] | None = None,
     context: FilterContext | None = None,
     area: NDArray[np.bool_] | None = None,
+    border: NDArray[np.float64] | None = None,
 ) -> CandidateTable:
-    """The geometric filters of :func:`minutia_candidates`, keeping every candidate with its stage."""
+    """The geometric filters of :func:`minutia_candidates`, keeping every candidate with its stage.
+
+    ``border``: the mask's distance transform, when the caller has it already.
+    """
     skel = np.ascontiguousarray(skeleton, dtype=np.uint8)
     raw = _detect(skel, P.TRACE_PX, _DY, _DX)
     nf = len(minutia_filter.FEATURE_NAMES)
     if raw.shape[0] == 0:
         none = np.zeros(0, np.intp)
         return CandidateTable(np.zeros((0, 5)), np.zeros(0, np.uint8), None if context is None else np.zeros((0, nf)),
-                              none, none, np.zeros(0))
+                              None, none, none, np.zeros(0))
     y = raw[:, 0].astype(np.intp)
     x = raw[:, 1].astype(np.intp)
     kind = raw[:, 2]
     stage = np.zeros(raw.shape[0], np.uint8)
-    border = ndimage.distance_transform_edt(mask)
+    if border is None:
+        border = np.asarray(ndimage.distance_transform_edt(mask))
     margin = P.BORDER_MARGIN_PX if context is None or not P.MINUTIA_FILTER else P.BORDER_CANDIDATE_PX
     if clarity is not None:
         stage[clarity[y, x] < P.MIN_CLARITY] = FAINT
@@ -382,12 +390,12 @@ def candidate_table(
         alone |= _valley_beyond(out[live], context) >= P.PAIR_VALLEY_RESCUE
     stage[live[~alone]] = CLOSE_PAIR
     if context is None:
-        return CandidateTable(out, stage, None, y, x, raw[:, 5])
+        return CandidateTable(out, stage, None, border, y, x, raw[:, 5])
     k = stage == KEPT
     maps = dict(context.maps, coherence=coherence, border=border)
     features = minutia_filter.minutia_features(out[k], y[k], x[k], raw[k, 5], raw[:, 0], raw[:, 1], maps,
                                                context.period, P.TRACE_PX)
-    return CandidateTable(out, stage, features, y, x, raw[:, 5])
+    return CandidateTable(out, stage, features, border, y, x, raw[:, 5])
 
 
 def ridge_clarity(enhanced: NDArray[np.float32], mask: NDArray[np.bool_]) -> NDArray[np.float32]:
