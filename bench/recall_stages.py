@@ -89,7 +89,7 @@ def bin_leader(st: dict[str, np.ndarray], lead: list[list[float]]) -> tuple[list
     d = (np.hypot(m[:, None, 0] - lx[None, :], m[:, None, 1] - ly[None, :]) if m.size
          else np.full((0, lx.size), np.inf))
     # "furthest" stage: KEPT first, then the scorer's stages, then the geometric ones backwards
-    rank = np.array([99, 1, 2, 3, 4, 5, 6, 7, 8])[stage] if m.size else np.zeros(0, int)
+    rank = np.array([99, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])[stage] if m.size else np.zeros(0, int)
     h, w = st["border"].shape
     bins = []
     for j in range(lx.size):

@@ -161,7 +161,10 @@ CLOSE_PAIR = 5  # another candidate within SPURIOUS_DISTANCE_PX (and no valley r
 SCORER_BORDER = 6  # inside BORDER_MARGIN_PX and scored under BORDER_RESCUE_SCORE
 SCORER_LOW = 7  # scored under MIN_MINUTIA_SCORE (or, without the scorer, reliability under MIN_RELIABILITY)
 CAPPED = 8  # beyond the MAX_MINUTIAE best
-STAGE_NAMES = ("kept", "spur", "border", "area", "faint", "close pair", "scorer border", "scorer low", "capped")
+VALLEY_NEAR = 9  # a valley-skeleton minutia with a ridge candidate within SPURIOUS_DISTANCE_PX
+VALLEY_LOW = 10  # a valley-skeleton minutia scored under VALLEY_ADD_SCORE
+STAGE_NAMES = ("kept", "spur", "border", "area", "faint", "close pair", "scorer border", "scorer low", "capped",
+               "valley near", "valley low")
 
 
 def detect_minutiae(
@@ -182,72 +185,12 @@ def detect_minutiae(
     ``MIN_MINUTIA_SCORE`` are dropped, and the ``MAX_MINUTIAE`` cap keeps the
     best scored.
     """
-    table = candidate_table(skeleton, orientation, coherence, mask, clarity, context, area)
-    out, features = table.minutiae[table.stage == KEPT], table.features
-    stage = _scored_stage(out, features)
-    if context is not None and context.valley is not None and features is not None and P.MINUTIA_FILTER:
-        out, stage = _with_valley_minutiae(out, stage, table, orientation, coherence, mask, clarity, context, area)
+    out, stage = minutia_stages(skeleton, orientation, coherence, mask, clarity, context, area)
+    capped = bool((stage == CAPPED).any())
     out = out[stage == KEPT]
-    if (stage == CAPPED).any():  # the capped template lists the best first
+    if capped:  # the capped template lists the best first
         out = out[np.argsort(-out[:, 4], kind="stable")]
     return out
-
-
-def _with_valley_minutiae(
-    out: NDArray[np.float64],
-    stage: NDArray[np.uint8],
-    table: CandidateTable,
-    orientation: NDArray[np.float32],
-    coherence: NDArray[np.float32],
-    mask: NDArray[np.bool_],
-    clarity: NDArray[np.float32] | None,
-    context: FilterContext,
-    area: NDArray[np.bool_] | None,
-) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
-    """Add the valley skeleton's minutiae where the ridge skeleton has none (pyfing's SBMEX idea).
-
-    A ridge ending is a valley bifurcation and a ridge bifurcation a valley
-    ending, both pointing the same way (the template convention), so the
-    valleys' skeleton sees every minutia a second time, with other flaws:
-    where the ridge skeleton's close-pair or spur filters removed a true
-    minutia, the valley's may hold it cleanly. A valley minutia (kind swapped)
-    is added when no ridge candidate that passed the geometric filters lies
-    within ``SPURIOUS_DISTANCE_PX`` and the learned scorer gives it at least
-    ``VALLEY_ADD_SCORE``.
-    """
-    assert context.valley is not None
-    vt = candidate_table(context.valley, orientation, coherence, mask, clarity, None, area, table.border)
-    sel = np.flatnonzero(vt.stage == KEPT)
-    if sel.size == 0:
-        return out, stage
-    vm = vt.minutiae[sel].copy()
-    vm[:, 3] = np.where(vm[:, 3] == MinutiaKind.ENDING, MinutiaKind.BIFURCATION, MinutiaKind.ENDING)
-    if out.shape[0]:
-        d = np.hypot(vm[:, None, 0] - out[None, :, 0], vm[:, None, 1] - out[None, :, 1]).min(axis=1)
-        far = d >= P.SPURIOUS_DISTANCE_PX
-        vm, sel = vm[far], sel[far]
-    if vm.shape[0] == 0:
-        return out, stage
-    ridge = np.flatnonzero(table.stage == KEPT)
-    both = np.concatenate([out, vm])
-    py = np.concatenate([table.py[ridge], vt.py[sel]])
-    px = np.concatenate([table.px[ridge], vt.px[sel]])
-    trace = np.concatenate([table.trace[ridge], vt.trace[sel]])
-    border = vt.border if table.border is None else table.border
-    assert border is not None
-    maps = dict(context.maps, coherence=coherence, border=border)
-    f = minutia_filter.minutia_features(both, py, px, trace, vt.py.astype(np.float64), vt.px.astype(np.float64),
-                                        maps, context.period, P.TRACE_PX)[out.shape[0]:]
-    vm[:, 4] = minutia_filter.model().score(f)
-    vm = vm[vm[:, 4] >= P.VALLEY_ADD_SCORE]
-    out = np.concatenate([out, vm])
-    stage = np.concatenate([stage, np.zeros(vm.shape[0], np.uint8)])
-    stage[stage == CAPPED] = KEPT  # the cap is taken again over both
-    kept = np.flatnonzero(stage == KEPT)
-    if kept.size > P.MAX_MINUTIAE:
-        order = kept[np.argsort(-out[kept, 4], kind="stable")]
-        stage[order[P.MAX_MINUTIAE:]] = CAPPED
-    return out, stage
 
 
 def minutia_stages(
@@ -259,21 +202,82 @@ def minutia_stages(
     context: FilterContext | None = None,
     area: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
-    """Every crossing-number candidate (x, y, angle, kind, reliability) and the stage that removed it.
+    """Every candidate (x, y, angle, kind, reliability) and the stage that removed it.
 
     For diagnosis (which stage loses the minutiae a reference extractor finds):
-    the rows with stage ``KEPT`` are exactly :func:`detect_minutiae`'s output
-    (in the same order), the others carry the geometry they would have had.
+    the rows with stage ``KEPT`` are :func:`detect_minutiae`'s output, the
+    others carry the geometry they would have had. The ridge skeleton's
+    crossing-number points come first, then (with ``VALLEY_ADD_SCORE``) the
+    valley skeleton's that passed its geometric filters.
     """
     table = candidate_table(skeleton, orientation, coherence, mask, clarity, context, area)
-    stage = table.stage.copy()
-    kept = np.flatnonzero(stage == KEPT)
-    if kept.size:
-        sub = table.minutiae[kept]
-        scored = _scored_stage(sub, table.features)
-        table.minutiae[kept, 4] = sub[:, 4]
-        stage[kept] = scored
-    return table.minutiae, stage
+    m, stage = table.minutiae, table.stage.copy()
+    live = np.flatnonzero(stage == KEPT)
+    sub = m[live]
+    stage[live] = _scored_stage(sub, table.features)
+    m[live, 4] = sub[:, 4]
+    if context is not None and context.valley is not None and table.features is not None and P.MINUTIA_FILTER:
+        vm, vstage = _valley_minutiae(m, stage, table, orientation, coherence, mask, clarity, context, area)
+        m, stage = np.concatenate([m, vm]), np.concatenate([stage, vstage])
+        stage[stage == CAPPED] = KEPT  # the cap is taken again over both
+        kept = np.flatnonzero(stage == KEPT)
+        if kept.size > P.MAX_MINUTIAE:
+            order = kept[np.argsort(-m[kept, 4], kind="stable")]
+            stage[order[P.MAX_MINUTIAE:]] = CAPPED
+    return m, stage
+
+
+def _valley_minutiae(
+    m: NDArray[np.float64],
+    stage: NDArray[np.uint8],
+    table: CandidateTable,
+    orientation: NDArray[np.float32],
+    coherence: NDArray[np.float32],
+    mask: NDArray[np.bool_],
+    clarity: NDArray[np.float32] | None,
+    context: FilterContext,
+    area: NDArray[np.bool_] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.uint8]]:
+    """The valley skeleton's minutiae, kinds swapped, with their stage (``KEPT``: added).
+
+    pyfing's SBMEX idea, written anew: a ridge ending is a valley bifurcation
+    and a ridge bifurcation a valley ending, both pointing the same way (the
+    template convention), so the valleys' skeleton sees every minutia a second
+    time, with other flaws: where the ridge skeleton's spur or close-pair
+    filters removed a true minutia, or its ridges are merged, the valleys'
+    may hold it cleanly. A valley minutia that passed its own skeleton's
+    geometric filters is added when no ridge candidate that passed them lies
+    within ``SPURIOUS_DISTANCE_PX`` (else ``VALLEY_NEAR``) and the learned
+    scorer gives it at least ``VALLEY_ADD_SCORE`` (else ``VALLEY_LOW``).
+    Measured against LEADER's minutiae, the valley's positions are as close as
+    the ridge's (median under 1 px along the direction for both kinds).
+    """
+    assert context.valley is not None
+    vt = candidate_table(context.valley, orientation, coherence, mask, clarity, None, area, table.border)
+    sel = np.flatnonzero(vt.stage == KEPT)
+    vm = vt.minutiae[sel].copy()
+    vm[:, 3] = np.where(vm[:, 3] == MinutiaKind.ENDING, MinutiaKind.BIFURCATION, MinutiaKind.ENDING)
+    vstage = np.full(sel.size, VALLEY_NEAR, np.uint8)
+    ridge = np.flatnonzero(table.stage == KEPT)  # geometric survivors, whatever the scorer said
+    if ridge.size:
+        d = np.hypot(vm[:, None, 0] - m[None, ridge, 0], vm[:, None, 1] - m[None, ridge, 1]).min(axis=1)
+        far = np.flatnonzero(d >= P.SPURIOUS_DISTANCE_PX)
+    else:
+        far = np.arange(sel.size)
+    if far.size == 0:
+        return vm, vstage
+    both = np.concatenate([m[ridge], vm[far]])
+    py = np.concatenate([table.py[ridge], vt.py[sel[far]]])
+    px = np.concatenate([table.px[ridge], vt.px[sel[far]]])
+    trace = np.concatenate([table.trace[ridge], vt.trace[sel[far]]])
+    border = vt.border if table.border is None else table.border
+    assert border is not None
+    maps = dict(context.maps, coherence=coherence, border=border)
+    f = minutia_filter.minutia_features(both, py, px, trace, vt.py.astype(np.float64), vt.px.astype(np.float64),
+                                        maps, context.period, P.TRACE_PX)[ridge.size:]
+    vm[far, 4] = minutia_filter.model().score(f)
+    vstage[far] = np.where(vm[far, 4] >= P.VALLEY_ADD_SCORE, KEPT, VALLEY_LOW)
+    return vm, vstage
 
 
 def _scored_stage(out: NDArray[np.float64], features: NDArray[np.float64] | None) -> NDArray[np.uint8]:
