@@ -259,11 +259,12 @@ def _valley_minutiae(
     vm[:, 3] = np.where(vm[:, 3] == MinutiaKind.ENDING, MinutiaKind.BIFURCATION, MinutiaKind.ENDING)
     vstage = np.full(sel.size, VALLEY_NEAR, np.uint8)
     ridge = np.flatnonzero(table.stage == KEPT)  # geometric survivors, whatever the scorer said
+    far = np.arange(sel.size)
     if ridge.size:
         d = np.hypot(vm[:, None, 0] - m[None, ridge, 0], vm[:, None, 1] - m[None, ridge, 1]).min(axis=1)
         far = np.flatnonzero(d >= P.SPURIOUS_DISTANCE_PX)
-    else:
-        far = np.arange(sel.size)
+    if P.VALLEY_CONFIRM_PX > 0:
+        far = far[_confirmed(vm[far], table.minutiae)]
     if far.size == 0:
         return vm, vstage
     both = np.concatenate([m[ridge], vm[far]])
@@ -316,6 +317,24 @@ class CandidateTable:
     py: NDArray[np.intp]  # the skeleton pixel each candidate was found at (before endings are moved)
     px: NDArray[np.intp]
     trace: NDArray[np.float64]  # signed ridge length traced from it (negative: stopped at a node)
+
+
+def _confirmed(vm: NDArray[np.float64], ridge: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Which valley minutiae have a ridge crossing-number point within ``VALLEY_CONFIRM_PX`` and 45°.
+
+    The valley minutiae that reach here have no ridge candidate that passed the
+    geometric filters nearby, so the confirming point is one the ridge filters
+    removed (a spur, a close pair): both skeletons saw a node there, and the
+    valley's is the clean one. Measured against LEADER's minutiae on the shared
+    sets, valley minutiae scored ≥ 0.7 agree 54% of the time when a removed
+    close-pair member confirms them, 69-76% when a removed spur does, and 22-29%
+    when nothing does.
+    """
+    if vm.shape[0] == 0 or ridge.shape[0] == 0:
+        return np.zeros(vm.shape[0], np.bool_)
+    d = np.hypot(vm[:, None, 0] - ridge[None, :, 0], vm[:, None, 1] - ridge[None, :, 1])
+    da = np.abs(np.mod(vm[:, None, 2] - ridge[None, :, 2] + np.pi, 2 * np.pi) - np.pi)
+    return np.asarray(((d <= P.VALLEY_CONFIRM_PX) & (da <= np.pi / 4)).any(axis=1))
 
 
 def minutia_candidates(

@@ -129,6 +129,9 @@ BORDER_RESCUE_SCORE = 0.8
 # where no ridge candidate lies within SPURIOUS_DISTANCE_PX, when the learned scorer gives them at least
 # this. 0 = off (no valley skeleton is made).
 VALLEY_ADD_SCORE = 0.0
+# ... and only when a ridge crossing-number point (one the ridge filters removed) lies within this many px
+# and 45° of it (0: no confirmation asked).
+VALLEY_CONFIRM_PX = 6.0
 CLARITY_WIDE_WINDOW_PX = 45  # the scorer's wide clarity: ~5 ridge periods, so a smudged region reads low as a whole.
 
 # --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
