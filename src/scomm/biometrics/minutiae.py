@@ -404,6 +404,8 @@ def candidate_table(
     if clarity is not None:
         rel = rel * np.clip(clarity[y, x], 0.0, 1.0)
     shift = np.where(kind == MinutiaKind.ENDING, P.ENDING_SHIFT_PX, 0.0)
+    if context is not None and P.ENDING_EXTEND_PX > 0:
+        shift = shift + np.where(kind == MinutiaKind.ENDING, _ridge_beyond(x, y, angle, shift, context), 0.0)
     fx = np.clip(x - shift * np.cos(angle), 0, mask.shape[1] - 1)
     fy = np.clip(y + shift * np.sin(angle), 0, mask.shape[0] - 1)
     out = np.column_stack([fx, fy, angle, kind, rel])
@@ -433,6 +435,25 @@ def ridge_clarity(enhanced: NDArray[np.float32], mask: NDArray[np.bool_]) -> NDA
     amp = ndimage.uniform_filter(np.abs(enhanced), P.CLARITY_WINDOW_PX)
     ref = float(np.median(amp[mask])) if mask.any() else 0.0
     return (amp / max(ref, 1e-6)).astype(np.float32)
+
+
+def _ridge_beyond(x: NDArray[np.intp], y: NDArray[np.intp], angle: NDArray[np.float64],
+                  shift: NDArray[np.float64], context: FilterContext) -> NDArray[np.float64]:
+    """How much further (px, up to ``ENDING_EXTEND_PX``) the ridge stays dark on the normalised image.
+
+    Gabor filtering and thinning shorten ridges by varying amounts; the fixed
+    ``ENDING_SHIFT_PX`` is the median. Beyond it, the ending is moved on, one
+    pixel at a time, while the (σ 1 px smoothed) normalised image there is
+    still below 0 (ridge).
+    """
+    img = context.maps["smooth_normalized"]
+    steps = np.arange(1, int(P.ENDING_EXTEND_PX) + 1, dtype=np.float64)
+    t = shift[:, None] + steps[None, :]
+    xs = x[:, None] - t * np.cos(angle)[:, None]
+    ys = y[:, None] + t * np.sin(angle)[:, None]
+    v = ndimage.map_coordinates(img, [ys.ravel(), xs.ravel()], order=1, mode="nearest").reshape(xs.shape)
+    dark = np.cumprod(v < 0, axis=1)
+    return np.asarray(dark.sum(axis=1), np.float64)
 
 
 def _valley_beyond(m: NDArray[np.float64], context: FilterContext) -> NDArray[np.float64]:

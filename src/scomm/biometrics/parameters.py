@@ -88,6 +88,9 @@ TRACE_PX = 10  # ridge length followed from a minutia to find its direction.
 # 5.4 -> 4.3-4.6% on SFinGe DB4): 5 is the middle. Moving endings before the cluster filter also
 # lets it catch the two ends of a broken ridge, which now lie closer together.
 ENDING_SHIFT_PX = 5.0
+# With the learned scorer's maps: endings are moved on beyond ENDING_SHIFT_PX, up to this many px more, while
+# the smoothed normalised image there is still ridge (< 0). 0 = off.
+ENDING_EXTEND_PX = 0.0
 SPUR_PX = 8  # an ending whose ridge meets another minutia within this many px is a spur or island.
 BORDER_MARGIN_PX = 10  # minutiae closer than this to the mask border are dropped (10 measured better than 14 and 20).
 SPURIOUS_DISTANCE_PX = 8.0  # two minutiae closer than this are a break/spur/bridge.
