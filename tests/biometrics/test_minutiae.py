@@ -92,3 +92,19 @@ def test_valley_skeleton_finds_an_ending_the_ridge_skeleton_lost(monkeypatch: py
     # it points into its ridge, i.e. down the image: direction (cos a, -sin a) = (0, 1)
     assert abs(np.cos(angle)) < 0.3 and -np.sin(angle) > 0.9
     assert 0 < reliability <= 1
+
+
+def test_ending_is_moved_on_while_the_normalised_image_still_shows_ridge(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scomm.biometrics.minutiae import FilterContext, _ridge_beyond
+
+    img = np.ones((40, 60), np.float32)  # valley everywhere ...
+    img[18:23, 10:40] = -1.0  # ... but a horizontal ridge from x = 10 to 39
+    ctx = FilterContext({"smooth_normalized": img}, float(PERIOD))
+    # skeleton end at x = 30 (the Gabor stage shortened the ridge), pointing into the ridge (+x)
+    x, y, angle = np.array([30, 30]), np.array([20, 20]), np.array([0.0, 0.0])
+    shift = np.array([5.0, 0.0])  # the fixed shift already took it to x = 25 (first row)
+    monkeypatch.setattr(P, "ENDING_EXTEND_PX", 20.0)
+    # the ridge is dark down to x = 10: 15 px more from x = 25, 20 (the cap) from x = 30
+    assert _ridge_beyond(x, y, angle, shift, ctx).tolist() == [15.0, 20.0]
+    monkeypatch.setattr(P, "ENDING_EXTEND_PX", 6.0)
+    assert _ridge_beyond(x, y, angle, shift, ctx).tolist() == [6.0, 6.0]
