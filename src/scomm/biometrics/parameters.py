@@ -88,6 +88,13 @@ TRACE_PX = 10  # ridge length followed from a minutia to find its direction.
 # 5.4 -> 4.3-4.6% on SFinGe DB4): 5 is the middle. Moving endings before the cluster filter also
 # lets it catch the two ends of a broken ridge, which now lie closer together.
 ENDING_SHIFT_PX = 5.0
+# With the learned scorer's maps: endings are moved on beyond ENDING_SHIFT_PX, up to this many px more, while
+# the (σ 1 px smoothed) normalised image there is still ridge (< 0): the Gabor stage shortens some ridges by
+# far more than the median ENDING_SHIFT_PX. bench/extractor_eval.py (2026-11-23, beside main in each run):
+# every value from 2 to 10 px lowered EER over all impostors and FNMR at FMR 0.1% on both sets or left one
+# equal (main 1.42 / 4.29 and 4.03 / 11.43; 6 px: 1.28 / 3.57 and 3.82 / 10.36). 0 = off (main's
+# templates); 6 recommended, see docs/biometrics.md ("Recall, session 4").
+ENDING_EXTEND_PX = 0.0
 SPUR_PX = 8  # an ending whose ridge meets another minutia within this many px is a spur or island.
 BORDER_MARGIN_PX = 10  # minutiae closer than this to the mask border are dropped (10 measured better than 14 and 20).
 SPURIOUS_DISTANCE_PX = 8.0  # two minutiae closer than this are a break/spur/bridge.
@@ -125,6 +132,15 @@ BORDER_CANDIDATE_PX = 4
 # larger Gabor area): off. See docs/biometrics.md, "Extractor diagnosis, session 3".
 MASK_EXTENSION_PX = 0.0
 BORDER_RESCUE_SCORE = 0.8
+# Valley minutiae (minutiae._valley_minutiae): the valleys' skeleton's minutiae, kinds swapped, added
+# where no ridge candidate lies within SPURIOUS_DISTANCE_PX, when the learned scorer gives them at least
+# this. 0 = off (no valley skeleton is made). Recall against LEADER +2-3 points and SFinGe DB4's EER over
+# all impostors lower at most settings, but FVC2002 DB2 no better (even adding only the valley minutiae
+# that LEADER confirms) and its FNMR at FMR 0.1% worse at most scores; +8% extraction time: off.
+VALLEY_ADD_SCORE = 0.0
+# ... and only when a ridge crossing-number point (one the ridge filters removed) lies within this many px
+# and 45° of it (0: no confirmation asked).
+VALLEY_CONFIRM_PX = 6.0
 CLARITY_WIDE_WINDOW_PX = 45  # the scorer's wide clarity: ~5 ridge periods, so a smudged region reads low as a whole.
 
 # --- quality (quality.py; measured with bench/quality_eval.py, see docs/biometrics.md) ---------
