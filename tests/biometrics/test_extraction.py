@@ -49,9 +49,9 @@ def test_minutiae_lie_inside_the_foreground_and_on_the_skeleton_s_ends() -> None
     assert f.mask[y, x].all()
     fork = f.minutiae[:, 3] == MinutiaKind.BIFURCATION
     assert f.skeleton[y[fork], x[fork]].all()
-    # endings are moved back towards the ridge's tip, off the skeleton by at most ENDING_SHIFT_PX
+    # endings are moved back towards the ridge's tip, off the skeleton by at most ENDING_SHIFT_PX + ENDING_EXTEND_PX
     to_skeleton = ndimage.distance_transform_edt(~f.skeleton)
-    assert np.all(to_skeleton[y[~fork], x[~fork]] <= P.ENDING_SHIFT_PX + 1)
+    assert np.all(to_skeleton[y[~fork], x[~fork]] <= P.ENDING_SHIFT_PX + P.ENDING_EXTEND_PX + 1)
     assert 6.0 <= f.period <= 12.0
     assert f.period_map.shape == f.image.shape
     assert 0.7 * f.period <= float(np.median(f.period_map[f.mask])) <= 1.3 * f.period
