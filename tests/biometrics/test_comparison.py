@@ -148,6 +148,8 @@ def test_prepared_cylinders_are_the_mcc_formula_quantised() -> None:
     y = np.concatenate([rng.uniform(20, 380, 42), [900, 700, 500]])
     t = Template(x, y, rng.uniform(0, 2 * np.pi, 45), np.ones(45, np.uint8), np.ones(45), 1100, 1000)
     values, valid, usable = _reference_cylinders(t)
+    order = np.lexsort((t.angle, t.x, t.y))  # prepare stores the minutiae in raster order
+    values, valid, usable = values[order], valid[order], usable[order]
     p = prepare(t)
     width = values.shape[1]
     assert p.cylinders.dtype == np.uint8 and p.cylinders.shape == (45, ROW_BYTES)
@@ -213,6 +215,24 @@ def test_vectorised_and_portable_byte_products_agree() -> None:
     assert x[0, 0, 0] == int(a[0, :k].astype(np.int64) @ b[0, :k].astype(np.int64))
     assert x[0, 0, 1] == int(sum((dig_a[d] << (7 * d)) @ mask_b for d in range(3)))
     assert x[0, 0, 2] == int(sum(mask_a @ (dig_b[d] << (7 * d)) for d in range(3)))
+
+
+@needs_data
+def test_the_score_does_not_depend_on_the_order_minutiae_are_listed_in(
+        fvc_templates: dict[tuple[int, int], Template]) -> None:
+    """Templates from other systems list minutiae their own way; the greedy pairing must not see it."""
+    rng = np.random.default_rng(5)
+
+    def shuffled(t: Template) -> Template:
+        k = rng.permutation(len(t.x))
+        return Template(t.x[k], t.y[k], t.angle[k], t.kind[k], t.reliability[k], t.width, t.height)
+
+    pairs = [((101, 1), (101, 2)), ((103, 3), (103, 4)), ((101, 1), (104, 1)), ((102, 2), (104, 3))]
+    for a, b in pairs:
+        p, r = fvc_templates[a], fvc_templates[b]
+        want = compare(p, r)
+        for _ in range(3):
+            assert compare(shuffled(p), shuffled(r)) == want
 
 
 def test_prepared_template_round_trips_through_bytes() -> None:

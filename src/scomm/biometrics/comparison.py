@@ -72,11 +72,18 @@ ROW_BYTES = -(-N_CELLS * P.CYLINDER_DIRECTIONS // 64) * 64
 _MAGIC = b"SCPT"
 
 
+# Prepared minutiae are stored in this order (rows, then columns, then direction), whatever order the
+# template lists them in: the pairing is greedy in probe order and breaks ties by index, so without a
+# canonical order the same minutiae listed differently would score differently (FVC2002 DB2, eight
+# random orders: EER over all impostors 1.28-1.63%). Raster order is what scomm's extractor emits.
+MINUTIA_ORDER = "y,x,angle"
+
+
 def _descriptor_version() -> int:
     """A number that changes with every parameter that shapes a prepared template (stored forms check it)."""
     values = (P.CYLINDER_RADIUS, P.CYLINDER_CELLS, P.CYLINDER_DIRECTIONS, P.CYLINDER_SIGMA_S, P.CYLINDER_SIGMA_D,
               P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE, P.CYLINDER_MIN_VALID_CELLS,
-              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS)
+              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER)
     return zlib.crc32(repr(values).encode())
 
 
@@ -233,10 +240,19 @@ def _cylinders(x: NDArray[np.float32], y: NDArray[np.float32], a: NDArray[np.flo
 
 
 def prepare(template: Template) -> PreparedTemplate:
-    """Compute the local descriptors of a template once (enrolment time)."""
-    x = np.ascontiguousarray(template.x, np.float32)
-    y = np.ascontiguousarray(template.y, np.float32)
-    a = np.ascontiguousarray(template.angle, np.float32)
+    """Compute the local descriptors of a template once (enrolment time).
+
+    The minutiae are put in :data:`MINUTIA_ORDER` first, so a score depends on the
+    minutiae a template holds, not on the order it lists them in (templates
+    imported from other systems list them their own way).
+    """
+    tx = np.asarray(template.x, np.float32)
+    ty = np.asarray(template.y, np.float32)
+    ta = np.asarray(template.angle, np.float32)
+    order = np.lexsort((ta, tx, ty))
+    x = np.ascontiguousarray(tx[order])
+    y = np.ascontiguousarray(ty[order])
+    a = np.ascontiguousarray(ta[order])
     cyl, bits, usable = _cylinders(
         x, y, a, _GRID, _CELL_COL, _CELL_ROW, _BIN_CENTRES, P.CYLINDER_RADIUS, P.CYLINDER_SIGMA_S,
         P.CYLINDER_SIGMA_D, P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE,
