@@ -92,8 +92,8 @@ ENDING_SHIFT_PX = 5.0
 # the (σ 1 px smoothed) normalised image there is still ridge (< 0): the Gabor stage shortens some ridges by
 # far more than the median ENDING_SHIFT_PX. bench/extractor_eval.py (2026-11-23, beside main in each run):
 # every value from 2 to 10 px lowered EER over all impostors and FNMR at FMR 0.1% on both sets or left one
-# equal (main 1.42 / 4.29 and 4.03 / 11.43; 6 px: 1.28 / 3.57 and 3.82 / 10.36). 0 = off (main's
-# templates); 6 recommended, see docs/biometrics.md ("Recall, session 4").
+# equal (before 1.42 / 4.29 and 4.03 / 11.43; 6 px: 1.28 / 3.57 and 3.82 / 10.36), and averaged over minutia
+# orders 3-6 px stayed better on both. 0 = off; see docs/biometrics.md ("Recall, session 4").
 ENDING_EXTEND_PX = 6.0
 SPUR_PX = 8  # an ending whose ridge meets another minutia within this many px is a spur or island.
 BORDER_MARGIN_PX = 10  # minutiae closer than this to the mask border are dropped (10 measured better than 14 and 20).
