@@ -91,10 +91,7 @@ def enhance(
     n = P.GABOR_ORIENTATIONS
     levels = _period_levels(period, mask)
     r = int(np.ceil(3 * P.GABOR_SIGMA_FACTOR * max(levels)))
-    pos = orientation * (n / np.pi)
-    k0 = np.floor(pos).astype(np.intp) % n
-    k1 = (k0 + 1) % n
-    t = (pos - np.floor(pos)).astype(np.float32)
+    k0, t = _orientation_index(orientation, np.float32(n / np.pi), n)
     if len(levels) == 1:
         level_weights = [np.ones((h, w), np.float32)]
     else:
@@ -112,8 +109,8 @@ def enhance(
         y0, y1 = (int(ys[0]), int(ys[-1]) + 1) if len(levels) > 1 else (0, h)
         x0, x1 = (int(xs[0]), int(xs[-1]) + 1) if len(levels) > 1 else (0, w)
         cy0, cy1, cx0, cx1 = max(0, y0 - r), min(h, y1 + r), max(0, x0 - r), min(w, x1 + r)
-        _filter_box(norm[cy0:cy1, cx0:cx1], p_level, r, k0[y0:y1, x0:x1], k1[y0:y1, x0:x1], t[y0:y1, x0:x1],
-                    lw[y0:y1, x0:x1], (y0 - cy0, x0 - cx0), out[y0:y1, x0:x1])
+        _filter_box(norm[cy0:cy1, cx0:cx1], p_level, r, k0[y0:y1, x0:x1], support[y0:y1, x0:x1],
+                    t[y0:y1, x0:x1], lw[y0:y1, x0:x1], (y0 - cy0, x0 - cx0), out[y0:y1, x0:x1])
     return np.where(mask, out, 0.0).astype(np.float32)
 
 
@@ -123,8 +120,8 @@ def enhance(
 SPECTRUM_FLOOR = 1e-20
 
 
-def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArray[np.intp], k1: NDArray[np.intp],
-                t: NDArray[np.float32], weight: NDArray[np.float32], offset: tuple[int, int],
+def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArray[np.intp],
+                support: NDArray[np.bool_], t: NDArray[np.float32], weight: NDArray[np.float32], offset: tuple[int, int],
                 out: NDArray[np.float32]) -> None:
     """Add ``weight`` x the oriented Gabor response at ``period`` to ``out`` (a view of the box).
 
@@ -136,8 +133,9 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     the column pass skips the columns where the filter's spectrum underflows
     to zero in float32 (far from its two blobs), the row pass runs only on the
     box's rows, and the normalisation is the same single float32 product.
-    Each pixel keeps only its two orientations' responses (``r0``, ``r1``)
-    instead of a stack of all of them.
+    Each pixel of ``support`` (where the box's weight and the mask are both
+    non-zero; elsewhere the result is zero or masked out) keeps only its two
+    orientations' responses (``r0``, ``r1``) instead of a stack of all of them.
     """
     n = P.GABOR_ORIENTATIONS
     ch, cw = crop.shape
@@ -151,13 +149,16 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     r0 = np.zeros((bh, bw), np.float32)
     r1 = np.zeros((bh, bw), np.float32)
     half = np.zeros((bh, fx.size), np.complex64)
+    order, starts = _bucket_by_orientation(k0, support, n)
     for k in range(n):
         product, c0 = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx)
         columns = sfft.ifft(product, axis=0, norm="forward", workers=1)
         half[:, c0 : c0 + product.shape[1]] = columns[oy : oy + bh]
         response = sfft.irfft(half, n=fw, axis=1, norm="forward", workers=1)
         half[:, c0 : c0 + product.shape[1]] = 0
-        _take_orientation(response, ox, k, scale, k0, k1, r0, r1)
+        _take_orientation(response, ox, scale, order[starts[k] : starts[k + 1]], bw, r0)
+        km1 = (k - 1) % n  # pixels whose second filter is k
+        _take_orientation(response, ox, scale, order[starts[km1] : starts[km1 + 1]], bw, r1)
     # each pixel takes its own orientation's response, interpolated between the two nearest filters
     out += weight * ((1 - t) * r0 + t * r1)
 
@@ -203,13 +204,51 @@ def _multiply_separable(spectrum: NDArray[np.complex64], a: NDArray[np.float64],
 
 
 @njit(cache=True)
-def _take_orientation(response: NDArray[np.float32], ox: int, k: int, scale: np.float32, k0: NDArray[np.intp],
-                      k1: NDArray[np.intp], r0: NDArray[np.float32],
-                      r1: NDArray[np.float32]) -> None:
-    """Copy orientation ``k``'s scaled response into ``r0`` / ``r1`` where it is a pixel's first / second filter."""
-    for y in range(k0.shape[0]):
-        for x in range(k0.shape[1]):
-            if k0[y, x] == k:
-                r0[y, x] = response[y, x + ox] * scale
-            if k1[y, x] == k:
-                r1[y, x] = response[y, x + ox] * scale
+def _orientation_index(orientation: NDArray[np.float32], steps_per_radian: np.float32,
+                       n: int) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+    """Index of each pixel's first filter (the nearest orientation below its own) and its weight towards the next.
+
+    The same float32 arithmetic as ``pos = orientation * (n / pi)``, ``floor(pos) % n``, ``pos - floor(pos)``
+    in one pass.
+    """
+    k0 = np.empty(orientation.shape, np.intp)
+    t = np.empty(orientation.shape, np.float32)
+    for y in range(orientation.shape[0]):
+        for x in range(orientation.shape[1]):
+            pos = orientation[y, x] * steps_per_radian
+            fl = np.floor(pos)
+            k0[y, x] = int(fl) % n
+            t[y, x] = pos - fl
+    return k0, t
+
+
+@njit(cache=True)
+def _bucket_by_orientation(k0: NDArray[np.intp], support: NDArray[np.bool_],
+                           n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Flat indices of the ``support`` pixels grouped by first filter: group k is ``order[starts[k]:starts[k+1]]``."""
+    h, w = k0.shape
+    starts = np.zeros(n + 1, np.intp)
+    for y in range(h):
+        for x in range(w):
+            if support[y, x]:
+                starts[k0[y, x] + 1] += 1
+    for k in range(n):
+        starts[k + 1] += starts[k]
+    fill = starts[:n].copy()
+    order = np.empty(starts[n], np.intp)
+    for y in range(h):
+        for x in range(w):
+            if support[y, x]:
+                k = k0[y, x]
+                order[fill[k]] = y * w + x
+                fill[k] += 1
+    return order, starts
+
+
+@njit(cache=True)
+def _take_orientation(response: NDArray[np.float32], ox: int, scale: np.float32, pixels: NDArray[np.intp], width: int,
+                      r: NDArray[np.float32]) -> None:
+    """``r`` at ``pixels`` (flat indices in a box ``width`` wide) = the scaled response there."""
+    for p in pixels:
+        y, x = p // width, p % width
+        r[y, x] = response[y, x + ox] * scale
