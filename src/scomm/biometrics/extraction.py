@@ -82,9 +82,15 @@ def ridge_structure(image: NDArray[np.generic], ppi: int = 500) -> RidgeStructur
 def enhanced_ridges(r: RidgeStructure) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
     """Ridge-period map, locally normalised image and Gabor-enhanced image: what minutiae
     detection and impression quality both start from."""
+    return _enhanced_ridges(r, detection_area(r))
+
+
+def _enhanced_ridges(r: RidgeStructure, area: NDArray[np.bool_]) -> tuple[
+        NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    """:func:`enhanced_ridges` on a detection area the caller has computed already (it is a
+    distance transform once ``MASK_EXTENSION_PX`` is positive: worth computing once)."""
     period_map = (local_period(r.image, r.mask, r.period) if P.LOCAL_PERIOD
                   else np.full(r.image.shape, r.period, np.float32))
-    area = detection_area(r)
     normalized = normalize(r.image, area)
     enhanced = enhance(r.image, r.orientation, period_map if P.LOCAL_PERIOD else r.period, area, normalized)
     return period_map, normalized, enhanced
@@ -104,8 +110,8 @@ def ridge_quality(r: RidgeStructure) -> int:
 def extract_features(image: NDArray[np.generic], ppi: int = 500) -> Features:
     """Run the pipeline and keep every intermediate (``extract`` keeps only the template)."""
     r = ridge_structure(image, ppi)
-    period_map, normalized, enhanced = enhanced_ridges(r)
     area = detection_area(r)
+    period_map, normalized, enhanced = _enhanced_ridges(r, area)
     ridges = binarize(enhanced, area)
     skeleton = thin(ridges)
     clarity = ridge_clarity(enhanced, r.mask)
