@@ -9,9 +9,9 @@ between the two nearest filters). Ridges come out negative (dark), valleys posit
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 from scipy import fft as sfft
-from numba import njit
 from scipy import ndimage
 
 from scomm.biometrics import parameters as P
@@ -163,8 +163,8 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     out += weight * ((1 - t) * r0 + t * r1)
 
 
-def _filtered_spectrum(spectrum: NDArray[np.complex64], theta: float, period: float, fy: NDArray[np.float64],
-                       fx: NDArray[np.float64]) -> tuple[NDArray[np.complex64], int]:
+def _filtered_spectrum(spectrum: NDArray[np.complex64], theta: float, period: float, fy: NDArray[np.floating],
+                       fx: NDArray[np.floating]) -> tuple[NDArray[np.complex64], int]:
     """``spectrum`` times the float32 Gabor spectrum, on the columns where the filter is not zero.
 
     Returns the product and its first column. The isotropic filter is a sum of
