@@ -148,14 +148,13 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     scale = np.float32(1.0 / (fh * fw))  # what irfft2's backward normalisation multiplies by
     r0 = np.zeros((bh, bw), np.float32)
     r1 = np.zeros((bh, bw), np.float32)
-    half = np.zeros((bh, fx.size), np.complex64)
     order, starts = _bucket_by_orientation(k0, support, n)
     for k in range(n):
         product, c0 = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx)
-        columns = sfft.ifft(product, axis=0, norm="forward", workers=1)
-        half[:, c0 : c0 + product.shape[1]] = columns[oy : oy + bh]
-        response = sfft.irfft(half, n=fw, axis=1, norm="forward", workers=1)
-        half[:, c0 : c0 + product.shape[1]] = 0
+        columns = sfft.ifft(product, axis=0, norm="forward", overwrite_x=True, workers=1)[oy : oy + bh]
+        if c0 > 0:  # irfft pads the missing high frequencies with zeros; the low ones are added here
+            columns = np.concatenate([np.zeros((bh, c0), np.complex64), columns], axis=1)
+        response = sfft.irfft(columns, n=fw, axis=1, norm="forward", workers=1)
         _take_orientation(response, ox, scale, order[starts[k] : starts[k + 1]], bw, r0)
         km1 = (k - 1) % n  # pixels whose second filter is k
         _take_orientation(response, ox, scale, order[starts[km1] : starts[km1 + 1]], bw, r1)
