@@ -130,9 +130,11 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
 
     The inverse 2-D transform is split into its two passes so that each does
     only the work the box needs, with results bit-identical to ``irfft2``:
-    the column pass skips the columns where the filter's spectrum underflows
-    to zero in float32 (far from its two blobs), the row pass runs only on the
-    box's rows, and the normalisation is the same single float32 product.
+    the column pass skips the columns where the filter's spectrum is below
+    ``SPECTRUM_FLOOR`` (far from its two blobs), the row pass runs only on the
+    rows where some pixel uses the orientation (orientations change smoothly,
+    so that is a band of the box), and the normalisation is irfft2's single
+    float32 product. An orientation no pixel uses is not computed at all.
     Each pixel of ``support`` (where the box's weight and the mask are both
     non-zero; elsewhere the result is zero or masked out) keeps only its two
     orientations' responses (``r0``, ``r1``) instead of a stack of all of them.
@@ -150,14 +152,20 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     r1 = np.zeros((bh, bw), np.float32)
     order, starts = _bucket_by_orientation(k0, support, n)
     for k in range(n):
+        first = order[starts[k] : starts[k + 1]]  # pixels whose first filter is k ...
+        second = order[starts[(k - 1) % n] : starts[(k - 1) % n + 1]]  # ... and whose second is
+        if first.size == 0 and second.size == 0:
+            continue
+        # the pixels are in raster order: the rows they span are those of their first and last
+        ends = [int(p) // bw for group in (first, second) if group.size for p in (group[0], group[-1])]
+        y0, y1 = min(ends), max(ends) + 1
         product, c0 = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx)
-        columns = sfft.ifft(product, axis=0, norm="forward", overwrite_x=True, workers=1)[oy : oy + bh]
+        columns = sfft.ifft(product, axis=0, norm="forward", overwrite_x=True, workers=1)[oy + y0 : oy + y1]
         if c0 > 0:  # irfft pads the missing high frequencies with zeros; the low ones are added here
-            columns = np.concatenate([np.zeros((bh, c0), np.complex64), columns], axis=1)
+            columns = np.concatenate([np.zeros((y1 - y0, c0), np.complex64), columns], axis=1)
         response = sfft.irfft(columns, n=fw, axis=1, norm="forward", workers=1)
-        _take_orientation(response, ox, scale, order[starts[k] : starts[k + 1]], bw, r0)
-        km1 = (k - 1) % n  # pixels whose second filter is k
-        _take_orientation(response, ox, scale, order[starts[km1] : starts[km1 + 1]], bw, r1)
+        _take_orientation(response, y0, ox, scale, first, bw, r0)
+        _take_orientation(response, y0, ox, scale, second, bw, r1)
     # each pixel takes its own orientation's response, interpolated between the two nearest filters
     out += weight * ((1 - t) * r0 + t * r1)
 
@@ -245,9 +253,12 @@ def _bucket_by_orientation(k0: NDArray[np.intp], support: NDArray[np.bool_],
 
 
 @njit(cache=True)
-def _take_orientation(response: NDArray[np.float32], ox: int, scale: np.float32, pixels: NDArray[np.intp], width: int,
-                      r: NDArray[np.float32]) -> None:
-    """``r`` at ``pixels`` (flat indices in a box ``width`` wide) = the scaled response there."""
+def _take_orientation(response: NDArray[np.float32], oy: int, ox: int, scale: np.float32, pixels: NDArray[np.intp],
+                      width: int, r: NDArray[np.float32]) -> None:
+    """``r`` at ``pixels`` (flat indices in a box ``width`` wide) = the scaled response there.
+
+    ``response`` starts at the box's row ``oy`` and ``ox`` columns left of the box.
+    """
     for p in pixels:
         y, x = p // width, p % width
-        r[y, x] = response[y, x + ox] * scale
+        r[y, x] = response[y - oy, x + ox] * scale
