@@ -10,7 +10,8 @@ from scomm.biometrics import parameters as P
 from scomm.biometrics.enhancement import _gabor_spectrum, _period_levels, enhance, normalize
 
 
-def _plain_enhance(image: np.ndarray, orientation: np.ndarray, period: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def _plain_enhance(image: np.ndarray, orientation: np.ndarray, period: np.ndarray | float,
+                   mask: np.ndarray) -> np.ndarray:
     """The bank written the obvious way: a full inverse FFT per orientation and level, a stack, a gather."""
     norm = normalize(image, mask)
     h, w = norm.shape
@@ -21,8 +22,11 @@ def _plain_enhance(image: np.ndarray, orientation: np.ndarray, period: np.ndarra
     k0 = np.floor(pos).astype(np.intp) % n
     k1 = (k0 + 1) % n
     t = (pos - np.floor(pos)).astype(np.float32)
-    lp = np.log(np.clip(period, levels[0], levels[-1]))
-    x = (lp - np.log(levels[0])) / (np.log(levels[-1]) - np.log(levels[0])) * (len(levels) - 1)
+    if len(levels) > 1:
+        lp = np.log(np.clip(period, levels[0], levels[-1]))
+        x = (lp - np.log(levels[0])) / (np.log(levels[-1]) - np.log(levels[0])) * (len(levels) - 1)
+    else:
+        x = np.zeros((h, w))
     out = np.zeros((h, w), np.float32)
     rows, cols = np.indices((h, w))
     for j, p_level in enumerate(levels):
@@ -30,6 +34,8 @@ def _plain_enhance(image: np.ndarray, orientation: np.ndarray, period: np.ndarra
         support = (lw > 0) & mask
         ys, xs = (np.flatnonzero(support.any(axis=a)) for a in (1, 0))
         y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
+        if len(levels) == 1:
+            y0, y1, x0, x1 = 0, h, 0, w
         cy0, cy1, cx0, cx1 = max(0, y0 - reach), min(h, y1 + reach), max(0, x0 - reach), min(w, x1 + reach)
         crop = norm[cy0:cy1, cx0:cx1]
         fh = sfft.next_fast_len(crop.shape[0] + reach, real=True)
@@ -61,9 +67,12 @@ def _whorl(h: int = 180, w: int = 150) -> tuple[np.ndarray, ...]:
     return image.astype(np.float32), orientation, spacing.astype(np.float32), mask
 
 
-def test_banked_enhancement_equals_the_plain_bank() -> None:
-    image, orientation, period, mask = _whorl()
-    assert len(_period_levels(period, mask)) == 2  # both levels, with boxes smaller than the image
+@pytest.mark.parametrize("mapped", [True, False])
+def test_banked_enhancement_equals_the_plain_bank(mapped: bool) -> None:
+    image, orientation, period_map, mask = _whorl()
+    period = period_map if mapped else 9.0
+    # with a map: both levels, with boxes smaller than the image
+    assert len(_period_levels(period, mask)) == (2 if mapped else 1)
     fast = enhance(image, orientation, period, mask)
     plain = _plain_enhance(image, orientation, period, mask)
     # leaving out the filter's spectrum below 1e-20 is invisible in float32
