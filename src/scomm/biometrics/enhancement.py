@@ -97,7 +97,7 @@ def enhance(
     else:
         lp = np.log(np.clip(np.asarray(period), levels[0], levels[-1]))
         x = (lp - np.log(levels[0])) / (np.log(levels[-1]) - np.log(levels[0])) * (len(levels) - 1)
-        level_weights = [np.clip(1 - np.abs(x - j), 0, 1).astype(np.float32) for j in range(len(levels))]
+        level_weights = [_level_weight(x, j) for j in range(len(levels))]
     out = np.zeros((h, w), np.float32)
     for p_level, lw in zip(levels, level_weights, strict=True):
         # Filter only the box where this level has weight, plus the filter's reach: the banks of
@@ -111,7 +111,7 @@ def enhance(
         cy0, cy1, cx0, cx1 = max(0, y0 - r), min(h, y1 + r), max(0, x0 - r), min(w, x1 + r)
         _filter_box(norm[cy0:cy1, cx0:cx1], p_level, r, k0[y0:y1, x0:x1], support[y0:y1, x0:x1],
                     t[y0:y1, x0:x1], lw[y0:y1, x0:x1], (y0 - cy0, x0 - cx0), out[y0:y1, x0:x1])
-    return np.where(mask, out, 0.0).astype(np.float32)
+    return np.where(mask, out, np.float32(0.0))
 
 
 # The filter's spectrum (peak 1) is set to zero below this: those frequencies add less than float32's
@@ -167,7 +167,7 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
         _take_orientation(response, y0, ox, scale, first, bw, r0)
         _take_orientation(response, y0, ox, scale, second, bw, r1)
     # each pixel takes its own orientation's response, interpolated between the two nearest filters
-    out += weight * ((1 - t) * r0 + t * r1)
+    _blend(out, weight, t, r0, r1)
 
 
 def _filtered_spectrum(spectrum: NDArray[np.complex64], theta: float, period: float, fy: NDArray[np.floating],
@@ -208,6 +208,26 @@ def _multiply_separable(spectrum: NDArray[np.complex64], a: NDArray[np.float64],
             if g < floor:
                 g = np.float32(0.0)
             out[i, j] = spectrum[i, c0 + j] * g
+
+
+@njit(cache=True)
+def _level_weight(x: NDArray[np.float64], j: int) -> NDArray[np.float32]:
+    """float32(clip(1 - |x - j|, 0, 1)) in one pass: the hat weight of period level ``j``."""
+    out = np.empty(x.shape, np.float32)
+    for y in range(x.shape[0]):
+        for i in range(x.shape[1]):
+            out[y, i] = np.float32(min(max(1.0 - abs(x[y, i] - j), 0.0), 1.0))
+    return out
+
+
+@njit(cache=True)
+def _blend(out: NDArray[np.float32], weight: NDArray[np.float32], t: NDArray[np.float32], r0: NDArray[np.float32],
+           r1: NDArray[np.float32]) -> None:
+    """``out += weight * ((1 - t) * r0 + t * r1)`` in float32, in one pass."""
+    one = np.float32(1.0)
+    for y in range(out.shape[0]):
+        for x in range(out.shape[1]):
+            out[y, x] += weight[y, x] * ((one - t[y, x]) * r0[y, x] + t[y, x] * r1[y, x])
 
 
 @njit(cache=True)
