@@ -150,22 +150,22 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     scale = np.float32(1.0 / (fh * fw))  # what irfft2's backward normalisation multiplies by
     r0 = np.zeros((bh, bw), np.float32)
     r1 = np.zeros((bh, bw), np.float32)
-    order, starts = _bucket_by_orientation(k0, support, n)
+    rows, cols, starts = _bucket_by_orientation(k0, support, n)
     for k in range(n):
-        first = order[starts[k] : starts[k + 1]]  # pixels whose first filter is k ...
-        second = order[starts[(k - 1) % n] : starts[(k - 1) % n + 1]]  # ... and whose second is
-        if first.size == 0 and second.size == 0:
+        first = slice(starts[k], starts[k + 1])  # pixels whose first filter is k ...
+        second = slice(starts[(k - 1) % n], starts[(k - 1) % n + 1])  # ... and whose second is
+        ends = [int(v) for group in (rows[first], rows[second]) if group.size for v in (group[0], group[-1])]
+        if not ends:
             continue
         # the pixels are in raster order: the rows they span are those of their first and last
-        ends = [int(p) // bw for group in (first, second) if group.size for p in (group[0], group[-1])]
         y0, y1 = min(ends), max(ends) + 1
         product, c0 = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx)
         columns = sfft.ifft(product, axis=0, norm="forward", overwrite_x=True, workers=1)[oy + y0 : oy + y1]
         if c0 > 0:  # irfft pads the missing high frequencies with zeros; the low ones are added here
             columns = np.concatenate([np.zeros((y1 - y0, c0), np.complex64), columns], axis=1)
         response = sfft.irfft(columns, n=fw, axis=1, norm="forward", workers=1)
-        _take_orientation(response, y0, ox, scale, first, bw, r0)
-        _take_orientation(response, y0, ox, scale, second, bw, r1)
+        _take_orientation(response, y0, ox, scale, rows[first], cols[first], r0)
+        _take_orientation(response, y0, ox, scale, rows[second], cols[second], r1)
     # each pixel takes its own orientation's response, interpolated between the two nearest filters
     _blend(out, weight, t, r0, r1)
 
@@ -251,8 +251,9 @@ def _orientation_index(orientation: NDArray[np.float32], steps_per_radian: np.fl
 
 @njit(cache=True)
 def _bucket_by_orientation(k0: NDArray[np.intp], support: NDArray[np.bool_],
-                           n: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Flat indices of the ``support`` pixels grouped by first filter: group k is ``order[starts[k]:starts[k+1]]``."""
+                           n: int) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.intp]]:
+    """Rows and columns of the ``support`` pixels grouped by first filter, each group in raster order:
+    group k is ``rows[starts[k]:starts[k+1]]``, ``cols[...]``."""
     h, w = k0.shape
     starts = np.zeros(n + 1, np.intp)
     for y in range(h):
@@ -262,23 +263,25 @@ def _bucket_by_orientation(k0: NDArray[np.intp], support: NDArray[np.bool_],
     for k in range(n):
         starts[k + 1] += starts[k]
     fill = starts[:n].copy()
-    order = np.empty(starts[n], np.intp)
+    rows = np.empty(starts[n], np.int32)
+    cols = np.empty(starts[n], np.int32)
     for y in range(h):
         for x in range(w):
             if support[y, x]:
                 k = k0[y, x]
-                order[fill[k]] = y * w + x
+                rows[fill[k]] = y
+                cols[fill[k]] = x
                 fill[k] += 1
-    return order, starts
+    return rows, cols, starts
 
 
 @njit(cache=True)
-def _take_orientation(response: NDArray[np.float32], oy: int, ox: int, scale: np.float32, pixels: NDArray[np.intp],
-                      width: int, r: NDArray[np.float32]) -> None:
-    """``r`` at ``pixels`` (flat indices in a box ``width`` wide) = the scaled response there.
+def _take_orientation(response: NDArray[np.float32], oy: int, ox: int, scale: np.float32, rows: NDArray[np.int32],
+                      cols: NDArray[np.int32], r: NDArray[np.float32]) -> None:
+    """``r`` at the pixels (``rows``, ``cols``) of the box = the scaled response there.
 
     ``response`` starts at the box's row ``oy`` and ``ox`` columns left of the box.
     """
-    for p in pixels:
-        y, x = p // width, p % width
+    for i in range(rows.size):
+        y, x = rows[i], cols[i]
         r[y, x] = response[y - oy, x + ox] * scale
