@@ -160,6 +160,8 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
     r0 = np.zeros((bh, bw), np.float32)
     r1 = np.zeros((bh, bw), np.float32)
     rows, cols, starts = _bucket_by_orientation(k0, support, n)
+    work = np.zeros((fh, fx.size), np.complex64)  # each orientation's product, then its column pass, in place
+    live = (0, 0)  # the columns of ``work`` that hold values
     for k in range(n):
         first = slice(starts[k], starts[k + 1])  # pixels whose first filter is k ...
         second = slice(starts[(k - 1) % n], starts[(k - 1) % n + 1])  # ... and whose second is
@@ -168,11 +170,11 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
             continue
         # the pixels are in raster order: the rows they span are those of their first and last
         y0, y1 = min(ends), max(ends) + 1
-        product, c0 = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx)
-        columns = sfft.ifft(product, axis=0, norm="forward", overwrite_x=True, workers=1)[oy + y0 : oy + y1]
-        if c0 > 0:  # irfft pads the missing high frequencies with zeros; the low ones are added here
-            columns = np.concatenate([np.zeros((y1 - y0, c0), np.complex64), columns], axis=1)
-        response = sfft.irfft(columns, n=fw, axis=1, norm="forward", workers=1)
+        live = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx, work, live)
+        columns = work[:, live[0] : live[1]]
+        if not np.shares_memory(sfft.ifft(columns, axis=0, norm="forward", overwrite_x=True, workers=1), work):
+            raise RuntimeError("scipy.fft.ifft no longer transforms in place")  # the row pass would read stale data
+        response = sfft.irfft(work[oy + y0 : oy + y1], n=fw, axis=1, norm="forward", workers=1)
         _take_orientation(response, y0, ox, scale, rows[first], cols[first], r0)
         _take_orientation(response, y0, ox, scale, rows[second], cols[second], r1)
     # each pixel takes its own orientation's response, interpolated between the two nearest filters
@@ -180,18 +182,19 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
 
 
 def _filtered_spectrum(spectrum: NDArray[np.complex64], theta: float, period: float, fy: NDArray[np.floating],
-                       fx: NDArray[np.floating]) -> tuple[NDArray[np.complex64], int]:
-    """``spectrum`` times the float32 Gabor spectrum, on the columns where the filter is not zero.
+                       fx: NDArray[np.floating], work: NDArray[np.complex64],
+                       live: tuple[int, int]) -> tuple[int, int]:
+    """``spectrum`` times the float32 Gabor spectrum, written into ``work``; returns the columns written.
 
-    Returns the product and its first column. The isotropic filter is a sum of
-    two outer products of 1-D Gaussians, evaluated here element by element in
-    float64 and rounded to float32, as :func:`_gabor_spectrum` does in full
-    (without its full-size float64 temporaries); values below
-    ``SPECTRUM_FLOOR`` are zero, and the columns where all are left out.
-    The elongated filter is not separable: it takes the plain product.
+    The columns outside them are zero on return (``live``: those the last call wrote). The
+    isotropic filter is a sum of two outer products of 1-D Gaussians, evaluated here element by
+    element in float64 and rounded to float32, as :func:`_gabor_spectrum` does in full (without
+    its full-size float64 temporaries); values below ``SPECTRUM_FLOOR`` are zero, and the columns
+    where all are left out. The elongated filter is not separable: it takes the plain product.
     """
     if P.GABOR_ELONGATION != 1.0:
-        return spectrum * _gabor_spectrum(theta, period, fy[:, None], fx[None, :]).astype(np.float32), 0
+        work[...] = spectrum * _gabor_spectrum(theta, period, fy[:, None], fx[None, :]).astype(np.float32)
+        return 0, work.shape[1]
     k = 2 * (np.pi * P.GABOR_SIGMA_FACTOR * period) ** 2
     f0 = 1.0 / period
     nx, ny = -np.sin(theta) * f0, np.cos(theta) * f0
@@ -199,11 +202,14 @@ def _filtered_spectrum(spectrum: NDArray[np.complex64], theta: float, period: fl
     c, d = np.exp(-k * (fy + ny) ** 2), np.exp(-k * (fx + nx) ** 2)
     alive = np.flatnonzero(a.max() * b + c.max() * d >= SPECTRUM_FLOOR)
     c0, c1 = (int(alive[0]), int(alive[-1]) + 1) if alive.size else (0, 1)
-    product = np.empty((fy.size, c1 - c0), np.complex64)
-    _multiply_separable(spectrum, a, b, c, d, c0, np.float32(SPECTRUM_FLOOR), product)
+    if live[0] < c0:
+        work[:, live[0] : min(c0, live[1])] = 0
+    if live[1] > c1:
+        work[:, max(c1, live[0]) : live[1]] = 0
+    _multiply_separable(spectrum, a, b, c, d, c0, np.float32(SPECTRUM_FLOOR), work[:, c0:c1])
     if c0 == 0:
-        product[0, 0] = 0  # zero DC: flat areas give no response
-    return product, c0
+        work[0, 0] = 0  # zero DC: flat areas give no response
+    return c0, c1
 
 
 @njit(cache=True)
