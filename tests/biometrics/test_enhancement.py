@@ -93,3 +93,17 @@ def test_enhancement_keeps_ridges_of_a_clean_grating(monkeypatch: pytest.MonkeyP
     inner = (slice(30, 90), slice(35, 105))
     assert np.mean((out[inner] < 0) == (image[inner] < 128)) > 0.97
     assert not out[~mask].any()
+
+
+def test_enhancement_does_not_rely_on_scipy_transforming_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column pass is asked to overwrite its input; a scipy that returns a new array must give the same image."""
+    image, orientation, period_map, mask = _whorl()
+    want = enhance(image, orientation, period_map, mask)
+    real_ifft = sfft.ifft
+
+    def copying_ifft(x, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["overwrite_x"] = False
+        return np.array(real_ifft(x, *args, **kwargs), copy=True)
+
+    monkeypatch.setattr(sfft, "ifft", copying_ifft)
+    assert np.array_equal(enhance(image, orientation, period_map, mask), want)

@@ -172,8 +172,9 @@ def _filter_box(crop: NDArray[np.float32], period: float, reach: int, k0: NDArra
         y0, y1 = min(ends), max(ends) + 1
         live = _filtered_spectrum(spectrum, np.pi * k / n, period, fy, fx, work, live)
         columns = work[:, live[0] : live[1]]
-        if not np.shares_memory(sfft.ifft(columns, axis=0, norm="forward", overwrite_x=True, workers=1), work):
-            raise RuntimeError("scipy.fft.ifft no longer transforms in place")  # the row pass would read stale data
+        transformed = sfft.ifft(columns, axis=0, norm="forward", overwrite_x=True, workers=1)
+        if not np.shares_memory(transformed, work):
+            columns[...] = transformed  # scipy may return a new array instead of transforming in place
         response = sfft.irfft(work[oy + y0 : oy + y1], n=fw, axis=1, norm="forward", workers=1)
         _take_orientation(response, y0, ox, scale, rows[first], cols[first], r0)
         _take_orientation(response, y0, ox, scale, rows[second], cols[second], r1)
