@@ -365,7 +365,8 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
 def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
     """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
     MCC local similarities of every pair from the quantised cylinders, the best ALIGN_HYPOTHESES as
-    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement."""
+    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
+    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE."""
     nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
     cp = p.cylinders[:, :nc * nd].astype(np.int64)
     cr = r.cylinders[:, :nc * nd].astype(np.int64)
@@ -395,7 +396,7 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
         covered.update(pairs)
         if score > best:
             best, best_pairs = score, pairs
-    if len(best_pairs) < 3:
+    if len(best_pairs) < 3 or best < P.REFIT_MIN_SCORE:
         return best
     ia, ib = np.array(best_pairs).T
     mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
