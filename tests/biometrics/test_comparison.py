@@ -420,3 +420,21 @@ def test_compare_many_equals_the_plain_definition_on_real_prints(
         plain = [_score_plain(probe, r) for r in prepared]
         assert fast == pytest.approx(np.array(plain), rel=1e-5, abs=1e-7)
         assert np.sum(np.array(plain) > MATCH_THRESHOLD) >= 3  # its own finger's impressions among them
+
+
+@needs_data
+def test_the_refit_gate_only_lowers_scores_below_it(fvc_templates: dict[tuple[int, int], Template],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipping the refit for best alignments under REFIT_MIN_SCORE leaves every score at or above the
+    gate as it was with the refit always on, and can only lower the others (the refit only raises)."""
+    gate = P.REFIT_MIN_SCORE
+    assert gate > 0
+    prepared = [prepare(t) for t in fvc_templates.values()]
+    batch = stack(prepared)
+    gated = np.stack([compare_many(p, batch) for p in prepared[::4]])
+    monkeypatch.setattr(P, "REFIT_MIN_SCORE", 0.0)
+    always = np.stack([compare_many(p, batch) for p in prepared[::4]])
+    assert np.all(gated <= always)
+    high = gated >= gate
+    assert np.array_equal(gated[high], always[high])
+    assert np.any(gated < always)  # some low alignments are refitted no more
