@@ -22,6 +22,11 @@ Speed is process CPU time with one BLAS thread: ``prepare`` per template, and
 (``scomm bench fvc``'s comparisons_per_s), best of ``--repeat`` passes. The speed-up row
 says whether the new matcher's 6,400 scores of the set are identical to the reference's, bit for
 bit (else the largest difference and how many differ).
+
+Parameter trade-offs: ``--variant LABEL:NAME=VALUE[,NAME=VALUE...]`` (repeatable) measures the
+working tree's matcher again with those comparison constants of ``parameters.py`` overridden
+(e.g. ``--variant rot125:MAX_ROTATION=1.25 --variant gate04:REFIT_MIN_SCORE=0.04``), each row
+against the reference in the same run; ``--dump FILE.npz`` saves every matcher's 80 x 80 scores.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from scomm.biometrics import comparison as new
+from scomm.biometrics import parameters as new_parameters
 from scomm.biometrics.evaluation import eer, fnmr_at_fmr, threshold_at_fmr
 from scomm.biometrics.fvc import fvc_pairs, load_at_500ppi, read_fvc_folder
 
@@ -129,6 +135,31 @@ def measure(mod: ModuleType, keys: list[tuple[int, int]], templates: list[Any], 
     }
 
 
+def parse_variant(text: str) -> tuple[str, dict[str, float]]:
+    """'LABEL:NAME=VALUE,NAME=VALUE' as (label, {name: value}); names must be existing constants."""
+    label, _, assignments = text.partition(":")
+    values: dict[str, float] = {}
+    for item in filter(None, assignments.split(",")):
+        name, _, value = item.partition("=")
+        if not hasattr(new_parameters, name):
+            raise SystemExit(f"--variant {text}: parameters.py has no {name}")
+        values[name] = type(getattr(new_parameters, name))(float(value))
+    return label, values
+
+
+def measure_variant(values: dict[str, float], keys: list[tuple[int, int]], templates: list[Any],
+                    repeat: int) -> dict[str, float]:
+    """:func:`measure` of the working tree's matcher with some constants overridden, then restored."""
+    saved = {name: getattr(new_parameters, name) for name in values}
+    try:
+        for name, value in values.items():
+            setattr(new_parameters, name, value)
+        return measure(new, keys, templates, repeat)
+    finally:
+        for name, value in saved.items():
+            setattr(new_parameters, name, value)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ref", default="main", help="git revision of the reference matcher")
@@ -136,7 +167,11 @@ def main() -> None:
     ap.add_argument("--set", action="append", help="FVC-style folders (default: the two shared sets)")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "scomm-matcher-speed")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--variant", action="append", default=[], help="LABEL:NAME=VALUE[,NAME=VALUE...]")
+    ap.add_argument("--dump", type=Path, help="save every matcher's scores (npz)")
     args = ap.parse_args()
+    variants = [("new", {})] + [parse_variant(v) for v in args.variant]
+    dumped: dict[str, np.ndarray] = {}
     extractors = args.extractor or ["scomm", "leader"]
     sets = [Path(s) for s in (args.set or SETS)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,26 +185,33 @@ def main() -> None:
             for ex in extractors:
                 keys, templates = templates_of(folder, ex, args.cache)
                 rows = {}
-                for name, mod in ((args.ref, ref), ("new", new)):
-                    r = measure(mod, keys, templates, args.repeat)
+                for name, values in [(args.ref, None)] + variants:  # type: ignore[list-item]
+                    r = measure(ref, keys, templates, args.repeat) if values is None else \
+                        measure_variant(values, keys, templates, args.repeat)
                     rows[name] = r
+                    dumped[f"{folder.name}/{ex}/{name}"] = np.asarray(r["scores"])
                     pool = pooled.setdefault(f"{ex}/{name}", {"g": [], "i": []})
                     pool["g"].append(r["genuine"])  # type: ignore[arg-type]
                     pool["i"].append(r["impostor"])  # type: ignore[arg-type]
                     print(f"| {folder.name} | {r['minutiae']:.0f} | {ex} | {name} | {r['eer_all']:.2f} "
                           f"| {r['fmr100_all']:.2f} | {r['fmr1000_all']:.2f} | {r['eer_fvc']:.2f} "
                           f"| {r['prepare_ms']:.3f} | {r['per_s']:,.0f} |", flush=True)
-                o, nn = rows[args.ref], rows["new"]
-                diff = np.abs(np.asarray(nn["scores"]) - np.asarray(o["scores"]))
-                same = "identical" if not diff.any() else f"max diff {diff.max():.4g}, {int((diff > 0).sum())} differ"
-                print(f"| | | | speed-up (scores {same}) | | | | | x{o['prepare_ms'] / nn['prepare_ms']:.1f} "
-                      f"| x{nn['per_s'] / o['per_s']:.2f} |", flush=True)
+                o = rows[args.ref]
+                for name, _ in variants:
+                    nn = rows[name]
+                    diff = np.abs(np.asarray(nn["scores"]) - np.asarray(o["scores"]))
+                    same = "identical" if not diff.any() else \
+                        f"max diff {diff.max():.4g}, {int((diff > 0).sum())} differ"
+                    print(f"| | | | {name} speed-up (scores {same}) | | | | | "
+                          f"x{o['prepare_ms'] / nn['prepare_ms']:.1f} | x{nn['per_s'] / o['per_s']:.2f} |", flush=True)
         print("\nThreshold at FMR 0.1% over the cross-finger impostors of all sets (MATCH_THRESHOLD's definition):")
         for name, pool in pooled.items():
             g, i = np.concatenate(pool["g"]), np.concatenate(pool["i"])
             t = threshold_at_fmr(g, i, 0.001)
             print(f"  {name}: {t:.4f} ({i.size} impostors, {int((i >= t).sum())} at or above; "
                   f"FNMR {100 * np.mean(g < t):.1f}%)")
+        if args.dump:
+            np.savez_compressed(args.dump, **dumped)
 
 
 if __name__ == "__main__":

@@ -365,7 +365,8 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
 def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
     """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
     MCC local similarities of every pair from the quantised cylinders, the best ALIGN_HYPOTHESES as
-    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement."""
+    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
+    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE."""
     nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
     cp = p.cylinders[:, :nc * nd].astype(np.int64)
     cr = r.cylinders[:, :nc * nd].astype(np.int64)
@@ -395,7 +396,7 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
         covered.update(pairs)
         if score > best:
             best, best_pairs = score, pairs
-    if len(best_pairs) < 3:
+    if len(best_pairs) < 3 or best < P.REFIT_MIN_SCORE:
         return best
     ia, ib = np.array(best_pairs).T
     mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
@@ -419,3 +420,21 @@ def test_compare_many_equals_the_plain_definition_on_real_prints(
         plain = [_score_plain(probe, r) for r in prepared]
         assert fast == pytest.approx(np.array(plain), rel=1e-5, abs=1e-7)
         assert np.sum(np.array(plain) > MATCH_THRESHOLD) >= 3  # its own finger's impressions among them
+
+
+@needs_data
+def test_the_refit_gate_only_lowers_scores_below_it(fvc_templates: dict[tuple[int, int], Template],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipping the refit for best alignments under REFIT_MIN_SCORE leaves every score at or above the
+    gate as it was with the refit always on, and can only lower the others (the refit only raises)."""
+    gate = P.REFIT_MIN_SCORE
+    assert gate > 0
+    prepared = [prepare(t) for t in fvc_templates.values()]
+    batch = stack(prepared)
+    gated = np.stack([compare_many(p, batch) for p in prepared[::4]])
+    monkeypatch.setattr(P, "REFIT_MIN_SCORE", 0.0)
+    always = np.stack([compare_many(p, batch) for p in prepared[::4]])
+    assert np.all(gated <= always)
+    high = gated >= gate
+    assert np.array_equal(gated[high], always[high])
+    assert np.any(gated < always)  # some low alignments are refitted no more

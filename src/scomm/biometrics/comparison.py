@@ -762,7 +762,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
-                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_]) -> float:
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_], refit_gate: float) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     Only the first ``kh`` of ``top_v``/``top_i`` count. The reference is the ``n_r`` columns from
@@ -795,7 +795,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
             best_n = n
             best_p[:n] = pair_p[:n]
             best_r[:n] = pair_r[:n]
-    if best_n < 3:
+    if best_n < 3 or best < refit_gate:
         return best
     # Refine the best alignment: least-squares rotation and translation of its
     # pairs (2-D Procrustes about their centroids), then pair again; corrects
@@ -859,7 +859,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    d_sin: NDArray[np.float32], d_bits: NDArray[np.uint64], d_usable: NDArray[np.uint8],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
-                   base: float) -> NDArray[np.float32]:
+                   base: float, refit_gate: float) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
@@ -957,7 +957,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         out[k] = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
                               n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
                               grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                              best_p, best_r, taken, near_r, covered)
+                              best_p, best_r, taken, near_r, covered, refit_gate)
     return out
 
 
@@ -1116,7 +1116,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           batch.d_cos, batch.d_sin, batch.d_bits, batch.d_usable,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
-                          P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT)
+                          P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE))
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:
