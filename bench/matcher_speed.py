@@ -15,7 +15,8 @@ of FVC's 45 first-impression pairs, which cannot resolve FMR below 2.2%).
 Scores come from ``compare_many`` of impression i against the batch of all
 impressions, upper triangle (i < j), which is what ``compare_prepared(i, j)``
 returns. Templates are cached under ``--cache`` (extraction is the slow part,
-LEADER especially) and reused while the images are unchanged.
+LEADER especially) and reused while the images and the extractor's code and parameters
+(every file of ``scomm.biometrics`` outside ``search/``, and its data) are unchanged.
 
 Speed is process CPU time with one BLAS thread: ``prepare`` per template, and
 ``compare_many`` of every template against a PreparedBatch of all 80
@@ -70,10 +71,25 @@ def load_reference(rev: str, into: Path) -> ModuleType:
     return mod
 
 
+def _extractor_digest() -> str:
+    """A digest of the extractor's source and data, so cached templates of another extractor are not reused."""
+    import hashlib
+
+    import scomm.biometrics
+
+    root = Path(scomm.biometrics.__file__).parent
+    h = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and "search" not in p.relative_to(root).parts
+                    and p.suffix in (".py", ".json")):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def templates_of(folder: Path, extractor: str, cache: Path) -> tuple[list[tuple[int, int]], list[Any]]:
     """(keys, templates) of every image of the set, extracted once and cached."""
     files = read_fvc_folder(folder)
-    stamp = [(k, p.stat().st_mtime_ns) for k, p in files.items()]
+    stamp = [(k, p.stat().st_mtime_ns) for k, p in files.items()] + [("extractor", _extractor_digest())]
     path = cache / f"{folder.name}-{extractor}.pkl"
     if path.exists():
         saved = pickle.loads(path.read_bytes())
