@@ -33,6 +33,9 @@ _NAME = re.compile(r"^(\d+)_(\d+)\.(tif|tiff|png|bmp|jpg|jpeg|wsq)$", re.IGNOREC
 # FVC2002 DB2 (Biometrika FX2000) is 569 dpi (FVC2002 report, table 1).
 KNOWN_SENSOR_PPI: dict[tuple[int, int], int] = {(296, 560): 569}
 
+# comparisons/s is the best of this many passes over all probes (the host's noise only ever slows a pass)
+THROUGHPUT_PASSES = 5
+
 
 class MatcherStack(Protocol):
     """An extractor and a comparator that the FVC protocol can time and score."""
@@ -136,6 +139,11 @@ def run_fvc(
     """
     templates: dict[tuple[int, int], Any] = {}
     failures: list[str] = []
+    if images:  # load the compiled stages once, untimed: the figure is the steady per-image cost
+        try:
+            stack.extract(next(iter(images.values())))
+        except (ImageError, ValueError, RuntimeError):
+            pass  # counted below, where it is timed like every other image
     t0 = time.process_time()
     for key, img in images.items():
         try:
@@ -196,10 +204,13 @@ class ScommStack:
             return 0.0
         batch = stack(templates)
         compare_many(templates[0], batch)  # compile and warm caches
-        t0 = time.process_time()
-        for probe in templates:
-            compare_many(probe, batch)
-        return len(templates) * len(templates) / max(time.process_time() - t0, 1e-9)
+        best = float("inf")
+        for _ in range(THROUGHPUT_PASSES):  # best of a few passes: one pass is ~0.15 s, at the mercy of the host
+            t0 = time.process_time()
+            for probe in templates:
+                compare_many(probe, batch)
+            best = min(best, time.process_time() - t0)
+        return len(templates) * len(templates) / max(best, 1e-9)
 
 
 class AfisStack:
