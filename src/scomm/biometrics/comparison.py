@@ -320,6 +320,19 @@ def _local_terms_plain(a: NDArray[np.uint8], i: int, b: NDArray[np.int8],
     return out[0], out[1], out[2]
 
 
+def _ir_as_i64(builder: ir.IRBuilder, v: Any) -> Any:
+    """An integer IR value sign-extended to 64 bits (as it is when already 64)."""
+    return builder.sext(v, ir.IntType(64)) if v.type.width < 64 else v
+
+
+def _ir_splat(builder: ir.IRBuilder, v: Any, vt: Any) -> Any:
+    """A vector of type ``vt`` with ``v`` in every lane."""
+    i32 = ir.IntType(32)
+    undef = ir.Constant(vt, ir.Undefined)
+    one = builder.insert_element(undef, v, ir.Constant(i32, 0))
+    return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, vt.count), [0] * vt.count))
+
+
 def _emit_term_sums(builder: ir.IRBuilder, fn: Any, red: Any, v16: Any, probe_chunk: Any, ref_chunk: Any) -> list[Any]:
     """IR for one minutia pair's three term sums (i32): a VNNI accumulator per (group, shift) of
     ``_PRODUCTS`` over the 64-byte chunks the two callables load, shifted and added within each
@@ -480,12 +493,10 @@ def _scan_run_ir(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, 
         fast = ("fast",)
 
         def as_i64(v: Any) -> Any:
-            return builder.sext(v, i64) if v.type.width < 64 else v
+            return _ir_as_i64(builder, v)
 
         def splat(v: Any, vt: Any) -> Any:
-            undef = ir.Constant(vt, ir.Undefined)
-            one = builder.insert_element(undef, v, ir.Constant(i32, 0))
-            return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
+            return _ir_splat(builder, v, vt)
 
         def row_of(k: int, row: Any, col: Any, elem: Any) -> Any:
             """Pointer to element (row, col) of 2-D argument k, as a pointer to ``elem``."""
@@ -603,12 +614,10 @@ def _walk_window_ir(typingctx: Any, d_cos: Any, d_sin: Any, d_bits: Any, d_usabl
         fast = ("fast",)
 
         def as_i64(v: Any) -> Any:
-            return builder.sext(v, i64) if v.type.width < 64 else v
+            return _ir_as_i64(builder, v)
 
         def splat(v: Any, vt: Any) -> Any:
-            undef = ir.Constant(vt, ir.Undefined)
-            one = builder.insert_element(undef, v, ir.Constant(i32, 0))
-            return builder.shuffle_vector(one, undef, ir.Constant(ir.VectorType(i32, lanes), [0] * lanes))
+            return _ir_splat(builder, v, vt)
 
         s0_v = as_i64(args[5])
         ptrs = [builder.gep(context.make_array(signature.args[k])(context, builder, args[k]).data, [s0_v])
