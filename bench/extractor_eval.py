@@ -57,7 +57,7 @@ def dump(out: Path, overrides: dict[str, float], sets: tuple[str, ...]) -> None:
     for key, value in overrides.items():
         if not hasattr(P, key):
             raise SystemExit(f"unknown parameter {key}")
-        setattr(P, key, type(getattr(P, key))(value))
+        setattr(P, key, type(getattr(P, key))(float(value)))  # through float: bool("0") would be True
     result: dict[str, object] = {}
     for s in sets:
         images = load_set(s)
