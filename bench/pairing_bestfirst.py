@@ -1,0 +1,274 @@
+"""Does a best-first pairing in the matcher's alignments lower EER?  (plain NumPy prototype)
+
+The compiled matcher pairs *greedily in probe order*: each probe minutia, mapped by the alignment,
+takes the best still-free reference minutia within tolerance.  A *best-first* pairing instead collects
+every (probe, reference) pair within tolerance and assigns them in descending weight (ties: smaller
+distance, then probe index, then reference index), each minutia at most once: order-free by
+construction, the classical way to settle conflicts where minutiae are dense.
+
+Both pairings run inside the same plain definition of the whole score (the one the tests check the
+compiled matcher against: ``_score_plain`` in tests/biometrics/test_comparison.py, written again here
+with the pairing as a parameter); everything else (local similarities, anchors, skipped anchors,
+refit gate) is shared.  The greedy variant must reproduce ``compare_many``; ``--check`` verifies it.
+
+    OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python bench/extractor_eval.py --dump /tmp/bf_dump.json \\
+        --sets fvc2002-db2b sfinge-db4b
+    OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python bench/pairing_bestfirst.py /tmp/bf_dump.json --check 40 --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extractor_eval import to_template  # noqa: E402
+
+from scomm.biometrics import comparison  # noqa: E402
+from scomm.biometrics import parameters as P  # noqa: E402
+from scomm.biometrics.comparison import PreparedTemplate, compare_many, prepare, stack  # noqa: E402
+from scomm.biometrics.evaluation import eer, fnmr_at_fmr, threshold_at_fmr  # noqa: E402
+
+Anchor = tuple[float, float, float, float, float]
+Pairing = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[float, list[tuple[int, int]]]]
+
+
+def _candidates(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
+                ra: np.ndarray, anchor: Anchor) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Under one alignment: which (probe, reference) pairs are within tolerance (ignoring who is taken),
+    their weights and squared distances, and the overlap counts.  Row by row with exactly the expressions
+    of the test's plain definition, so that the greedy pairing below reproduces it bit for bit."""
+    ax, ay, bx, by, rot = anchor
+    c, s = np.cos(rot), np.sin(rot)
+    n_p, n_r = len(px), len(rx)
+    ok = np.zeros((n_p, n_r), bool)
+    dist = np.zeros((n_p, n_r))
+    near_r = np.zeros(n_r, bool)
+    near_p = 0
+    for a in range(n_p):
+        dx, dy = px[a] - ax, -(py[a] - ay)
+        tx, ty = bx + c * dx - s * dy, by - (s * dx + c * dy)
+        d2 = (tx - rx) ** 2 + (ty - ry) ** 2
+        near = d2 <= P.OVERLAP_DISTANCE_PX ** 2
+        near_r |= near
+        near_p += bool(near.any())
+        tol = P.PAIR_DISTANCE_PX + P.PAIR_DISTANCE_SLOPE * np.hypot(dx, dy)
+        ok[a] = near & (d2 <= tol * tol) & (np.cos(pa[a] + rot - ra) >= np.cos(P.PAIR_ANGLE))
+        dist[a] = d2
+    base = P.PAIR_BASE_WEIGHT
+    w = base + (1 - base) * sim.astype(np.float64)
+    return ok, w, dist, near_p, int(near_r.sum())
+
+
+def _score(total: float, near_p: int, near_r: int) -> float:
+    m = float(P.MIN_OVERLAP)
+    return total * total / (max(near_p, m) * max(near_r, m)) * min(1.0, total / m)
+
+
+def greedy(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, list]:
+    """Today's pairing: probe minutiae in order, each takes the heaviest free reference (lowest index)."""
+    taken = np.zeros(ok.shape[1], bool)
+    total, pairs = 0.0, []
+    for a in range(ok.shape[0]):
+        free = ok[a] & ~taken
+        if free.any():
+            b = int(np.argmax(np.where(free, w[a], -1.0)))
+            taken[b] = True
+            total += w[a, b]
+            pairs.append((a, b))
+    return _score(total, *near), pairs
+
+
+def best_first(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, list]:
+    """All candidate pairs, heaviest first (then nearest, then probe index, then reference index)."""
+    ia, ib = np.nonzero(ok)  # row-major: already ordered by (probe, reference)
+    order = np.lexsort((ib, ia, dist[ia, ib], -w[ia, ib]))
+    used_p = np.zeros(ok.shape[0], bool)
+    used_r = np.zeros(ok.shape[1], bool)
+    total, pairs = 0.0, []
+    for k in order:
+        a, b = int(ia[k]), int(ib[k])
+        if not used_p[a] and not used_r[b]:
+            used_p[a] = used_r[b] = True
+            total += w[a, b]
+            pairs.append((a, b))
+    pairs.sort()
+    return _score(total, *near), pairs
+
+
+PAIRINGS = {"greedy": greedy, "best_first": best_first}
+
+
+def _similarities(p: PreparedTemplate, r: PreparedTemplate) -> np.ndarray:
+    """MCC local similarities of every pair from the quantised cylinders (as the test's plain definition)."""
+    nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
+    cp = p.cylinders[:, :nc * nd].astype(np.int64)
+    cr = r.cylinders[:, :nc * nd].astype(np.int64)
+    vp = ((p.valid[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
+    vr = ((r.valid[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
+    dot = cp @ cr.T
+    e1 = (cp ** 2).reshape(len(p), nc, nd).sum(2) @ vr.T
+    e2 = vp @ (cr ** 2).reshape(len(r), nc, nd).sum(2).T
+    with np.errstate(invalid="ignore", divide="ignore"):
+        den = np.sqrt(e1.astype(np.float32)) + np.sqrt(e2.astype(np.float32))
+        v = np.float32(1) - np.sqrt((e1 + e2).astype(np.float32) - (2 * dot).astype(np.float32)) / den
+    v = np.where(den > 0, v, np.float32(0))
+    common = vp @ vr.T
+    pcos, psin, rcos, rsin = np.cos(p.angle), np.sin(p.angle), np.cos(r.angle), np.sin(r.angle)
+    ok = (p.usable[:, None] & r.usable[None, :] & (common >= int(np.ceil(P.CYLINDER_MIN_COMMON * nc)))
+          & (pcos[:, None] * rcos[None, :] + psin[:, None] * rsin[None, :] >= np.float32(np.cos(P.MAX_ROTATION))))
+    return np.where(ok, v, np.float32(0)).astype(np.float32)
+
+
+def score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray, pairing: Pairing) -> float:
+    """compare_prepared by its definition with the pairing as a parameter: the best ALIGN_HYPOTHESES
+    similarities as anchors (skipping pairs an earlier alignment already paired), then one Procrustes
+    refit when the best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE."""
+    flat = sim.ravel()
+    pos = np.flatnonzero(flat > 0)
+    tops = pos[np.lexsort((pos, -flat[pos]))][:P.ALIGN_HYPOTHESES]  # (-value, index), as sorted() would
+
+    def run(anchor: Anchor) -> tuple[float, list[tuple[int, int]]]:
+        ok, w, dist, n_p, n_r = _candidates(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
+        return pairing(ok, w, dist, (n_p, n_r))
+
+    best, best_pairs, covered = 0.0, [], set()
+    for idx in tops:
+        i, j = divmod(int(idx), len(r))
+        if (i, j) in covered:
+            continue
+        score, pairs = run((float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]),
+                            float(r.angle[j] - p.angle[i])))
+        covered.update(pairs)
+        if score > best:
+            best, best_pairs = score, pairs
+    if len(best_pairs) < 3 or best < P.REFIT_MIN_SCORE:
+        return best
+    ia, ib = np.array(best_pairs).T
+    mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
+    mr = np.array([r.x[ib].astype(np.float64).mean(), r.y[ib].astype(np.float64).mean()])
+    u1, v1 = p.x[ia] - mp[0], -(p.y[ia] - mp[1])
+    u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
+    rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
+    score, _ = run((mp[0], mp[1], mr[0], mr[1], rot))
+    return max(best, score)
+
+
+_PREPARED: list[PreparedTemplate | None] = []
+
+
+def _row(a: int) -> tuple[int, np.ndarray]:
+    """Scores of template a against every later template (the upper triangle accuracy() reads), both pairings."""
+    n = len(_PREPARED)
+    out = np.zeros((len(PAIRINGS), n))
+    p = _PREPARED[a]
+    for b in range(a + 1, n):
+        r = _PREPARED[b]
+        if p is None or r is None:
+            continue
+        sim = _similarities(p, r)
+        for k, fn in enumerate(PAIRINGS.values()):
+            out[k, b] = score_plain(p, r, sim, fn)
+    return a, out
+
+
+def _init(prepared: list[PreparedTemplate | None]) -> None:
+    global _PREPARED
+    _PREPARED = prepared
+
+
+def load(rows: dict[str, object]) -> tuple[list[tuple[int, int]], list[PreparedTemplate | None]]:
+    keys = sorted((int(k.split("_")[0]), int(k.split("_")[1])) for k in rows)
+    temps = [to_template(rows[f"{f}_{i}"]) for f, i in keys]  # type: ignore[arg-type]
+    return keys, [prepare(t) if t is not None and len(t.x) else None for t in temps]
+
+
+def check(prepared: list[PreparedTemplate | None], count: int, rng: np.random.Generator) -> float:
+    """Largest relative difference between compare_many and the greedy plain score on sampled pairs."""
+    ok = [p for p in prepared if p is not None]
+    batch = stack(ok)
+    worst = 0.0
+    for k in range(count):
+        a, b = rng.integers(len(ok), size=2)
+        if k % 2:  # half of them neighbours in key order: mostly the same finger (genuine pairs)
+            b = (a + 1) % len(ok)
+        fast = float(compare_many(ok[a], batch)[b])
+        plain = score_plain(ok[a], ok[b], _similarities(ok[a], ok[b]), greedy)
+        worst = max(worst, abs(fast - plain) / max(abs(fast), 1e-7))
+    return worst
+
+
+def accuracy(keys: list[tuple[int, int]], m: np.ndarray) -> dict[str, float]:
+    """As bench/extractor_eval.py accuracy(), plus the threshold at FMR 0.1%."""
+    n = len(keys)
+    firsts: dict[int, tuple[int, int]] = {}
+    for f, i in keys:
+        firsts.setdefault(f, (f, i))
+    gen, imp_all, imp_fvc = [], [], []
+    for a in range(n):
+        for b in range(a + 1, n):
+            if keys[a][0] == keys[b][0]:
+                gen.append(m[a, b])
+            else:
+                imp_all.append(m[a, b])
+                if firsts[keys[a][0]] == keys[a] and firsts[keys[b][0]] == keys[b]:
+                    imp_fvc.append(m[a, b])
+    return {"eer_fvc": 100 * eer(gen, imp_fvc), "eer_all": 100 * eer(gen, imp_all),
+            "fnmr_fmr1000": 100 * fnmr_at_fmr(gen, imp_all, 0.001),
+            "thr_fmr1000": threshold_at_fmr(gen, imp_all, 0.001),
+            "genuine_mean": float(np.mean(gen)), "impostor_mean": float(np.mean(imp_all)),
+            "n_gen": len(gen), "n_imp": len(imp_all), "n_fvc": len(imp_fvc)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dump", type=Path, help="minutiae dumped by bench/extractor_eval.py --dump")
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--check", type=int, default=20, help="pairs to check against compare_many, per set")
+    parser.add_argument("--save", type=Path, help="save the score matrices (npz)")
+    args = parser.parse_args()
+    data = json.loads(args.dump.read_text())
+    saved = {}
+    for name, entry in data.items():
+        keys, prepared = load(entry["templates"])
+        worst = check(prepared, args.check, np.random.default_rng(1))
+        print(f"{name}: greedy plain vs compare_many, {args.check} pairs: worst relative difference {worst:.2e}")
+        t0 = time.time()
+        n = len(keys)
+        mats = np.zeros((len(PAIRINGS), n, n))
+        if args.jobs > 1:
+            with Pool(args.jobs, _init, (prepared,)) as pool:
+                for a, out in pool.imap_unordered(_row, range(n)):
+                    mats[:, a] = out
+        else:
+            _init(prepared)
+            for a in range(n):
+                mats[:, a] = _row(a)[1]
+        print(f"{name}: scored {n * (n - 1) // 2} pairs x {len(PAIRINGS)} pairings in {time.time() - t0:.0f} s")
+        for k, label in enumerate(PAIRINGS):
+            r = accuracy(keys, mats[k])
+            print(f"  {label:10s} EER FVC {r['eer_fvc']:5.2f}%  EER all {r['eer_all']:5.2f}%  "
+                  f"FNMR@FMR0.1% {r['fnmr_fmr1000']:5.2f}%  thr@FMR0.1% {r['thr_fmr1000']:.4f}  "
+                  f"gen mean {r['genuine_mean']:.4f}  imp mean {r['impostor_mean']:.4f}  "
+                  f"({r['n_gen']} gen, {r['n_imp']} imp, {r['n_fvc']} FVC imp)")
+        diff = mats[1] - mats[0]
+        iu = np.triu_indices(n, 1)
+        print(f"  pairs whose score changed: {np.mean(diff[iu] != 0) * 100:.1f}%, "
+              f"best_first higher on {np.mean(diff[iu] > 0) * 100:.1f}%")
+        saved[name] = mats
+    if args.save:
+        np.savez(args.save, **saved)
+
+
+if __name__ == "__main__":
+    main()
