@@ -40,7 +40,8 @@ from scomm.biometrics.comparison import PreparedTemplate, compare_many, prepare,
 from scomm.biometrics.evaluation import eer, fnmr_at_fmr, threshold_at_fmr  # noqa: E402
 
 Anchor = tuple[float, float, float, float, float]
-Pairing = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[float, list[tuple[int, int]]]]
+Pairs = list[tuple[int, int]]
+Pairing = Callable[[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]], tuple[float, Pairs]]
 
 
 def _candidates(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
@@ -75,10 +76,10 @@ def _score(total: float, near_p: int, near_r: int) -> float:
     return total * total / (max(near_p, m) * max(near_r, m)) * min(1.0, total / m)
 
 
-def greedy(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, list]:
+def greedy(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, Pairs]:
     """Today's pairing: probe minutiae in order, each takes the heaviest free reference (lowest index)."""
     taken = np.zeros(ok.shape[1], bool)
-    total, pairs = 0.0, []
+    total, pairs = 0.0, []  # type: tuple[float, Pairs]
     for a in range(ok.shape[0]):
         free = ok[a] & ~taken
         if free.any():
@@ -89,13 +90,18 @@ def greedy(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int
     return _score(total, *near), pairs
 
 
-def best_first(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, list]:
+def best_first(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, Pairs]:
     """All candidate pairs, heaviest first (then nearest, then probe index, then reference index)."""
-    ia, ib = np.nonzero(ok)  # row-major: already ordered by (probe, reference)
-    order = np.lexsort((ib, ia, dist[ia, ib], -w[ia, ib]))
+    ia, ib = np.nonzero(ok)
+    total, pairs = _assign(ok, w, np.lexsort((ib, ia, dist[ia, ib], -w[ia, ib])), ia, ib)
+    return _score(total, *near), pairs
+
+
+def _assign(ok: np.ndarray, w: np.ndarray, order: np.ndarray, ia: np.ndarray, ib: np.ndarray) -> tuple[float, Pairs]:
+    """Take candidate pairs (ia, ib) in the given order, each minutia at most once."""
     used_p = np.zeros(ok.shape[0], bool)
     used_r = np.zeros(ok.shape[1], bool)
-    total, pairs = 0.0, []
+    total, pairs = 0.0, []  # type: tuple[float, Pairs]
     for k in order:
         a, b = int(ia[k]), int(ib[k])
         if not used_p[a] and not used_r[b]:
@@ -103,10 +109,31 @@ def best_first(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int,
             total += w[a, b]
             pairs.append((a, b))
     pairs.sort()
+    return total, pairs
+
+
+def nearest_first(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, Pairs]:
+    """Side experiment: candidate pairs nearest first (then heaviest, then indices)."""
+    ia, ib = np.nonzero(ok)
+    total, pairs = _assign(ok, w, np.lexsort((ib, ia, -w[ia, ib], dist[ia, ib])), ia, ib)
     return _score(total, *near), pairs
 
 
-PAIRINGS = {"greedy": greedy, "best_first": best_first}
+def optimal(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, Pairs]:
+    """Side experiment: the one-to-one pairing of largest total weight (the score grows with the total,
+    so this is the best any pairing can do for the alignment; best-first is its classical approximation)."""
+    from scipy.optimize import linear_sum_assignment
+
+    if not ok.any():
+        return 0.0, []
+    ra, rb = linear_sum_assignment(np.where(ok, w, 0.0), maximize=True)
+    keep = ok[ra, rb]
+    pairs = [(int(a), int(b)) for a, b in zip(ra[keep], rb[keep], strict=True)]
+    total = float(sum(w[a, b] for a, b in pairs))
+    return _score(total, *near), pairs
+
+
+PAIRINGS = {"greedy": greedy, "best_first": best_first, "nearest_first": nearest_first, "optimal": optimal}
 
 
 def _similarities(p: PreparedTemplate, r: PreparedTemplate) -> np.ndarray:
@@ -165,26 +192,31 @@ def score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray, pairi
 
 
 _PREPARED: list[PreparedTemplate | None] = []
+_CHOSEN: list[str] = ["greedy", "best_first"]
+_BOTH = False
 
 
 def _row(a: int) -> tuple[int, np.ndarray]:
-    """Scores of template a against every later template (the upper triangle accuracy() reads), both pairings."""
+    """Scores of template a (probe) against every later template (the upper triangle accuracy() reads),
+    or against every other one with --both-directions, with each chosen pairing."""
     n = len(_PREPARED)
-    out = np.zeros((len(PAIRINGS), n))
+    out = np.zeros((len(_CHOSEN), n))
     p = _PREPARED[a]
-    for b in range(a + 1, n):
+    for b in range(0 if _BOTH else a + 1, n):
+        if b == a:
+            continue
         r = _PREPARED[b]
         if p is None or r is None:
             continue
         sim = _similarities(p, r)
-        for k, fn in enumerate(PAIRINGS.values()):
-            out[k, b] = score_plain(p, r, sim, fn)
+        for k, name in enumerate(_CHOSEN):
+            out[k, b] = score_plain(p, r, sim, PAIRINGS[name])
     return a, out
 
 
-def _init(prepared: list[PreparedTemplate | None]) -> None:
-    global _PREPARED
-    _PREPARED = prepared
+def _init(prepared: list[PreparedTemplate | None], chosen: list[str], both: bool) -> None:
+    global _PREPARED, _CHOSEN, _BOTH
+    _PREPARED, _CHOSEN, _BOTH = prepared, chosen, both
 
 
 def load(rows: dict[str, object]) -> tuple[list[tuple[int, int]], list[PreparedTemplate | None]]:
@@ -208,8 +240,9 @@ def check(prepared: list[PreparedTemplate | None], count: int, rng: np.random.Ge
     return worst
 
 
-def accuracy(keys: list[tuple[int, int]], m: np.ndarray) -> dict[str, float]:
-    """As bench/extractor_eval.py accuracy(), plus the threshold at FMR 0.1%."""
+def accuracy(keys: list[tuple[int, int]], m: np.ndarray, both: bool = False) -> dict[str, float]:
+    """As bench/extractor_eval.py accuracy(), plus the threshold at FMR 0.1%; with ``both``, every pair
+    counts in both directions (each template once as probe, once as reference)."""
     n = len(keys)
     firsts: dict[int, tuple[int, int]] = {}
     for f, i in keys:
@@ -217,12 +250,13 @@ def accuracy(keys: list[tuple[int, int]], m: np.ndarray) -> dict[str, float]:
     gen, imp_all, imp_fvc = [], [], []
     for a in range(n):
         for b in range(a + 1, n):
+            scores = [m[a, b], m[b, a]] if both else [m[a, b]]
             if keys[a][0] == keys[b][0]:
-                gen.append(m[a, b])
+                gen += scores
             else:
-                imp_all.append(m[a, b])
+                imp_all += scores
                 if firsts[keys[a][0]] == keys[a] and firsts[keys[b][0]] == keys[b]:
-                    imp_fvc.append(m[a, b])
+                    imp_fvc += scores
     return {"eer_fvc": 100 * eer(gen, imp_fvc), "eer_all": 100 * eer(gen, imp_all),
             "fnmr_fmr1000": 100 * fnmr_at_fmr(gen, imp_all, 0.001),
             "thr_fmr1000": threshold_at_fmr(gen, imp_all, 0.001),
@@ -236,6 +270,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--check", type=int, default=20, help="pairs to check against compare_many, per set")
     parser.add_argument("--save", type=Path, help="save the score matrices (npz)")
+    parser.add_argument("--pairings", nargs="+", default=["greedy", "best_first"], choices=list(PAIRINGS),
+                        help="the first is the baseline the others are compared with")
+    parser.add_argument("--both-directions", action="store_true",
+                        help="score every ordered pair (the pairing depends on which print is the probe)")
     args = parser.parse_args()
     data = json.loads(args.dump.read_text())
     saved = {}
@@ -245,29 +283,30 @@ def main() -> None:
         print(f"{name}: greedy plain vs compare_many, {args.check} pairs: worst relative difference {worst:.2e}")
         t0 = time.time()
         n = len(keys)
-        mats = np.zeros((len(PAIRINGS), n, n))
+        mats = np.zeros((len(args.pairings), n, n))
         if args.jobs > 1:
-            with Pool(args.jobs, _init, (prepared,)) as pool:
+            with Pool(args.jobs, _init, (prepared, args.pairings, args.both_directions)) as pool:
                 for a, out in pool.imap_unordered(_row, range(n)):
                     mats[:, a] = out
         else:
-            _init(prepared)
+            _init(prepared, args.pairings, args.both_directions)
             for a in range(n):
                 mats[:, a] = _row(a)[1]
-        print(f"{name}: scored {n * (n - 1) // 2} pairs x {len(PAIRINGS)} pairings in {time.time() - t0:.0f} s")
-        for k, label in enumerate(PAIRINGS):
-            r = accuracy(keys, mats[k])
-            print(f"  {label:10s} EER FVC {r['eer_fvc']:5.2f}%  EER all {r['eer_all']:5.2f}%  "
+        print(f"{name}: scored {n * (n - 1) // (1 if args.both_directions else 2)} pairs x {len(args.pairings)} pairings in {time.time() - t0:.0f} s")
+        iu = np.nonzero(~np.eye(n, dtype=bool)) if args.both_directions else np.triu_indices(n, 1)
+        for k, label in enumerate(args.pairings):
+            r = accuracy(keys, mats[k], args.both_directions)
+            diff = mats[k][iu] - mats[0][iu]
+            print(f"  {label:13s} EER FVC {r['eer_fvc']:5.2f}%  EER all {r['eer_all']:5.2f}%  "
                   f"FNMR@FMR0.1% {r['fnmr_fmr1000']:5.2f}%  thr@FMR0.1% {r['thr_fmr1000']:.4f}  "
                   f"gen mean {r['genuine_mean']:.4f}  imp mean {r['impostor_mean']:.4f}  "
                   f"({r['n_gen']} gen, {r['n_imp']} imp, {r['n_fvc']} FVC imp)")
-        diff = mats[1] - mats[0]
-        iu = np.triu_indices(n, 1)
-        print(f"  pairs whose score changed: {np.mean(diff[iu] != 0) * 100:.1f}%, "
-              f"best_first higher on {np.mean(diff[iu] > 0) * 100:.1f}%")
+            if k:
+                print(f"  {'':13s} vs {args.pairings[0]}: scores changed on {np.mean(diff != 0) * 100:.1f}% of pairs, "
+                      f"higher on {np.mean(diff > 0) * 100:.1f}%")
         saved[name] = mats
     if args.save:
-        np.savez(args.save, **saved)
+        np.savez(args.save, **saved)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
