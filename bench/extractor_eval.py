@@ -5,7 +5,7 @@ For each shared FVC-style set it extracts every image with one or more
 prints, per variant and set:
 
 - EER under the FVC protocol (280 genuine, 45 impostor: first impressions) and
-  over all 2,800 cross-finger impostor pairs, with FNMR at FMR 0.1% (all impostors);
+  over all 2,880 cross-finger impostor pairs, with FNMR at FMR 0.1% (all impostors);
 - CPU ms per image (one BLAS thread);
 - precision and recall of the minutiae against LEADER's on the same images
   (a minutia agrees when LEADER has one within 8 px and 45 degrees): a
