@@ -7,9 +7,10 @@ distance, then probe index, then reference index), each minutia at most once: or
 construction, the classical way to settle conflicts where minutiae are dense.
 
 Both pairings run inside the same plain definition of the whole score (the one the tests check the
-compiled matcher against: ``_score_plain`` in tests/biometrics/test_comparison.py, written again here
-with the pairing as a parameter); everything else (local similarities, anchors, skipped anchors,
-refit gate) is shared.  The greedy variant must reproduce ``compare_many``; ``--check`` verifies it.
+compiled matcher against: ``_score_plain`` in tests/biometrics/test_comparison.py, imported from
+there with the pairing as its parameter); everything else (local similarities, anchors, skipped
+anchors, refit gate) is shared.  The greedy variant is the test's own pairing and must reproduce
+``compare_many``; ``--check`` verifies it.  Run from the repository root.
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python bench/extractor_eval.py --dump /tmp/bf_dump.json \\
         --sets fvc2002-db2b sfinge-db4b
@@ -31,10 +32,16 @@ import numpy as np
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' plain definition of the score
 
 from extractor_eval import to_template  # noqa: E402
+from tests.biometrics.test_comparison import (  # noqa: E402
+    PairsPlain,
+    _pairs_plain,
+    _score_plain,
+    _similarities_plain,
+)
 
-from scomm.biometrics import comparison  # noqa: E402
 from scomm.biometrics import parameters as P  # noqa: E402
 from scomm.biometrics.comparison import PreparedTemplate, compare_many, prepare, stack  # noqa: E402
 from scomm.biometrics.evaluation import eer, fnmr_at_fmr, threshold_at_fmr  # noqa: E402
@@ -48,7 +55,7 @@ def _candidates(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray,
                 ra: np.ndarray, anchor: Anchor) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     """Under one alignment: which (probe, reference) pairs are within tolerance (ignoring who is taken),
     their weights and squared distances, and the overlap counts.  Row by row with exactly the expressions
-    of the test's plain definition, so that the greedy pairing below reproduces it bit for bit."""
+    of the test's plain pairing, so the pairings below differ from it only in the order they assign."""
     ax, ay, bx, by, rot = anchor
     c, s = np.cos(rot), np.sin(rot)
     n_p, n_r = len(px), len(rx)
@@ -74,20 +81,6 @@ def _candidates(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray,
 def _score(total: float, near_p: int, near_r: int) -> float:
     m = float(P.MIN_OVERLAP)
     return total * total / (max(near_p, m) * max(near_r, m)) * min(1.0, total / m)
-
-
-def greedy(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, Pairs]:
-    """Today's pairing: probe minutiae in order, each takes the heaviest free reference (lowest index)."""
-    taken = np.zeros(ok.shape[1], bool)
-    total, pairs = 0.0, []  # type: tuple[float, Pairs]
-    for a in range(ok.shape[0]):
-        free = ok[a] & ~taken
-        if free.any():
-            b = int(np.argmax(np.where(free, w[a], -1.0)))
-            taken[b] = True
-            total += w[a, b]
-            pairs.append((a, b))
-    return _score(total, *near), pairs
 
 
 def best_first(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, int]) -> tuple[float, Pairs]:
@@ -133,62 +126,19 @@ def optimal(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, in
     return _score(total, *near), pairs
 
 
-PAIRINGS = {"greedy": greedy, "best_first": best_first, "nearest_first": nearest_first, "optimal": optimal}
+def _under_alignment(pairing: Pairing) -> PairsPlain:
+    """A pairing of candidate pairs as the tests' plain score takes it: (sim, geometry, anchor) -> (score, pairs)."""
+    def pairs_of(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
+                 ra: np.ndarray, anchor: Anchor) -> tuple[float, Pairs]:
+        ok, w, dist, near_p, near_r = _candidates(sim, px, py, pa, rx, ry, ra, anchor)
+        return pairing(ok, w, dist, (near_p, near_r))
+    return pairs_of
 
 
-def _similarities(p: PreparedTemplate, r: PreparedTemplate) -> np.ndarray:
-    """MCC local similarities of every pair from the quantised cylinders (as the test's plain definition)."""
-    nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
-    cp = p.cylinders[:, :nc * nd].astype(np.int64)
-    cr = r.cylinders[:, :nc * nd].astype(np.int64)
-    vp = ((p.valid[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
-    vr = ((r.valid[:, None] >> np.arange(nc, dtype=np.uint64)) & np.uint64(1)).astype(np.int64)
-    dot = cp @ cr.T
-    e1 = (cp ** 2).reshape(len(p), nc, nd).sum(2) @ vr.T
-    e2 = vp @ (cr ** 2).reshape(len(r), nc, nd).sum(2).T
-    with np.errstate(invalid="ignore", divide="ignore"):
-        den = np.sqrt(e1.astype(np.float32)) + np.sqrt(e2.astype(np.float32))
-        v = np.float32(1) - np.sqrt((e1 + e2).astype(np.float32) - (2 * dot).astype(np.float32)) / den
-    v = np.where(den > 0, v, np.float32(0))
-    common = vp @ vr.T
-    pcos, psin, rcos, rsin = np.cos(p.angle), np.sin(p.angle), np.cos(r.angle), np.sin(r.angle)
-    ok = (p.usable[:, None] & r.usable[None, :] & (common >= int(np.ceil(P.CYLINDER_MIN_COMMON * nc)))
-          & (pcos[:, None] * rcos[None, :] + psin[:, None] * rsin[None, :] >= np.float32(np.cos(P.MAX_ROTATION))))
-    return np.where(ok, v, np.float32(0)).astype(np.float32)
-
-
-def score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray, pairing: Pairing) -> float:
-    """compare_prepared by its definition with the pairing as a parameter: the best ALIGN_HYPOTHESES
-    similarities as anchors (skipping pairs an earlier alignment already paired), then one Procrustes
-    refit when the best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE."""
-    flat = sim.ravel()
-    pos = np.flatnonzero(flat > 0)
-    tops = pos[np.lexsort((pos, -flat[pos]))][:P.ALIGN_HYPOTHESES]  # (-value, index), as sorted() would
-
-    def run(anchor: Anchor) -> tuple[float, list[tuple[int, int]]]:
-        ok, w, dist, n_p, n_r = _candidates(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
-        return pairing(ok, w, dist, (n_p, n_r))
-
-    best, best_pairs, covered = 0.0, [], set()
-    for idx in tops:
-        i, j = divmod(int(idx), len(r))
-        if (i, j) in covered:
-            continue
-        score, pairs = run((float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]),
-                            float(r.angle[j] - p.angle[i])))
-        covered.update(pairs)
-        if score > best:
-            best, best_pairs = score, pairs
-    if len(best_pairs) < 3 or best < P.REFIT_MIN_SCORE:
-        return best
-    ia, ib = np.array(best_pairs).T
-    mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
-    mr = np.array([r.x[ib].astype(np.float64).mean(), r.y[ib].astype(np.float64).mean()])
-    u1, v1 = p.x[ia] - mp[0], -(p.y[ia] - mp[1])
-    u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
-    rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
-    score, _ = run((mp[0], mp[1], mr[0], mr[1], rot))
-    return max(best, score)
+# greedy is the tests' own pairing (probe minutiae in order, each takes the heaviest free reference)
+PAIRINGS: dict[str, PairsPlain] = {"greedy": _pairs_plain, "best_first": _under_alignment(best_first),
+                                   "nearest_first": _under_alignment(nearest_first),
+                                   "optimal": _under_alignment(optimal)}
 
 
 _PREPARED: list[PreparedTemplate | None] = []
@@ -208,9 +158,9 @@ def _row(a: int) -> tuple[int, np.ndarray]:
         r = _PREPARED[b]
         if p is None or r is None:
             continue
-        sim = _similarities(p, r)
+        sim = _similarities_plain(p, r)
         for k, name in enumerate(_CHOSEN):
-            out[k, b] = score_plain(p, r, sim, PAIRINGS[name])
+            out[k, b] = _score_plain(p, r, sim, PAIRINGS[name])
     return a, out
 
 
@@ -235,7 +185,7 @@ def check(prepared: list[PreparedTemplate | None], count: int, rng: np.random.Ge
         if k % 2:  # half of them neighbours in key order: mostly the same finger (genuine pairs)
             b = (a + 1) % len(ok)
         fast = float(compare_many(ok[a], batch)[b])
-        plain = score_plain(ok[a], ok[b], _similarities(ok[a], ok[b]), greedy)
+        plain = _score_plain(ok[a], ok[b])
         worst = max(worst, abs(fast - plain) / max(abs(fast), 1e-7))
     return worst
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -362,11 +364,8 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
     return total * total / (max(near_p, m) * max(int(near_r.sum()), m)) * min(1.0, total / m), pairs
 
 
-def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
-    """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
-    MCC local similarities of every pair from the quantised cylinders, the best ALIGN_HYPOTHESES as
-    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
-    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE."""
+def _similarities_plain(p: PreparedTemplate, r: PreparedTemplate) -> np.ndarray:
+    """MCC local similarities of every pair from the quantised cylinders (0 where not comparable)."""
     nc, nd = comparison.N_CELLS, P.CYLINDER_DIRECTIONS
     cp = p.cylinders[:, :nc * nd].astype(np.int64)
     cr = r.cylinders[:, :nc * nd].astype(np.int64)
@@ -383,7 +382,20 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
     pcos, psin, rcos, rsin = np.cos(p.angle), np.sin(p.angle), np.cos(r.angle), np.sin(r.angle)
     ok = (p.usable[:, None] & r.usable[None, :] & (common >= int(np.ceil(P.CYLINDER_MIN_COMMON * nc)))
           & (pcos[:, None] * rcos[None, :] + psin[:, None] * rsin[None, :] >= np.float32(np.cos(P.MAX_ROTATION))))
-    sim = np.where(ok, v, np.float32(0)).astype(np.float32)
+    return np.where(ok, v, np.float32(0)).astype(np.float32)
+
+
+PairsPlain = Callable[..., tuple[float, list[tuple[int, int]]]]
+
+
+def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | None = None,
+                 pairs_of: PairsPlain = _pairs_plain) -> float:
+    """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
+    the local similarities (:func:`_similarities_plain`, or ``sim``), the best ALIGN_HYPOTHESES as
+    anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
+    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE. ``pairs_of`` is the
+    pairing under one alignment (bench/pairing_bestfirst.py passes others)."""
+    sim = _similarities_plain(p, r) if sim is None else sim
     flat = sim.ravel()
     tops = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (-flat[i], i))[:P.ALIGN_HYPOTHESES]
     best, best_pairs, covered = 0.0, [], set()
@@ -392,7 +404,7 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
         if (i, j) in covered:
             continue
         anchor = (float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]), float(r.angle[j] - p.angle[i]))
-        score, pairs = _pairs_plain(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
+        score, pairs = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
         covered.update(pairs)
         if score > best:
             best, best_pairs = score, pairs
@@ -404,7 +416,7 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate) -> float:
     u1, v1 = p.x[ia] - mp[0], -(p.y[ia] - mp[1])
     u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
     rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
-    score, _ = _pairs_plain(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, (mp[0], mp[1], mr[0], mr[1], rot))
+    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, (mp[0], mp[1], mr[0], mr[1], rot))
     return max(best, score)
 
 

@@ -151,7 +151,7 @@ class Pipeline:
                 return self._resubmission(existing, digest)
             if session.get(AgencyRow, sub.ori) is None:
                 raise InvalidSubmission("ori", f"agency {sub.ori} is not registered with any jurisdiction")
-        templates = self._templates_of(sub)
+        templates = extract_templates(sub)
         recapture = recapture_advised(templates)
         now = self.clock()
         try:
@@ -187,10 +187,6 @@ class Pipeline:
             raise InvalidSubmission("tcn", f"{existing.tcn} was already used on {existing.received_at:%Y-%m-%d} "
                                            "for a different submission; a new booking needs a new TCN")
         return IntakeResult(existing.id, existing.tcn, False)
-
-    @staticmethod
-    def _templates_of(sub: BookingSubmission) -> dict[FingerPosition, Template]:
-        return extract_templates(sub)
 
     # ------------------------------------------------------------------ driving
     def advance(self, booking_id: int) -> BookingStatus:
