@@ -24,3 +24,42 @@ def test_truncated_template_is_refused_with_reason():
     t = Template.from_minutiae(np.array([[1, 2, 3, 1, 1.0]]), 10, 10)
     with pytest.raises(TemplateError, match="declares 1 minutiae"):
         Template.from_bytes(t.to_bytes()[:-1])
+
+
+@given(st.integers(0, 40), st.integers(0, 40), st.binary(min_size=1600, max_size=1600))
+def test_the_ridge_flow_grid_round_trips_exactly(rows, cols, cells):
+    flow = np.frombuffer(cells[:rows * cols], np.uint8).reshape(rows, cols)
+    t = Template.from_minutiae(np.array([[10, 20, 1.0, 1, 1.0]]), 300, 400, flow=flow)
+    u = Template.from_bytes(t.to_bytes())
+    assert u.flow.shape == (rows, cols) and np.array_equal(u.flow, flow) and u.flow.dtype == np.uint8
+
+
+def test_version_1_templates_still_read_without_a_flow_grid():
+    t = Template.from_minutiae(np.array([[10, 20, 1.0, 1, 1.0], [30, 40, 2.0, 2, 0.5]]), 300, 400,
+                               flow=np.full((3, 4), 9, np.uint8))
+    data = bytearray(t.to_bytes())
+    data[3] = 1  # version 1: the header and minutia records were the same, with nothing after them
+    v1 = bytes(data[:Template._HEAD.size + 7 * 2])
+    u = Template.from_bytes(v1)
+    assert len(u) == 2 and u.flow.shape == (0, 0)
+    with pytest.raises(TemplateError, match="declares 2 minutiae"):
+        Template.from_bytes(v1 + b"\0")
+
+
+def test_a_damaged_flow_grid_is_refused_with_reason():
+    t = Template.from_minutiae(np.array([[10, 20, 1.0, 1, 1.0]]), 300, 400, flow=np.full((8, 8), 9, np.uint8))
+    data = t.to_bytes()
+    with pytest.raises(TemplateError, match="flow grid declares"):
+        Template.from_bytes(data[:-1])
+    head = Template._HEAD.size + 7
+    with pytest.raises(TemplateError, match="has 20 px cells; this scomm uses 16 px"):
+        Template.from_bytes(data[:head] + bytes([20]) + data[head + 1:])
+    corrupt = bytearray(data)
+    corrupt[head + Template._FLOW_HEAD.size + 2] ^= 0xFF
+    with pytest.raises(TemplateError, match="flow grid"):
+        Template.from_bytes(bytes(corrupt))
+
+
+def test_a_flow_grid_must_be_two_dimensional():
+    with pytest.raises(TemplateError, match="2-D"):
+        Template.from_minutiae(np.array([[10, 20, 1.0]]), 300, 400, flow=np.zeros(5, np.uint8))

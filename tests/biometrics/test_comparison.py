@@ -21,6 +21,7 @@ from scomm.biometrics import (
 )
 from scomm.biometrics import parameters as P
 from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate
+from scomm.biometrics.flow import flow_agreement
 from scomm.errors import TemplateError
 
 from .conftest import FVC, FVC_PPI, needs_data
@@ -227,7 +228,7 @@ def test_the_score_does_not_depend_on_the_order_minutiae_are_listed_in(
 
     def shuffled(t: Template) -> Template:
         k = rng.permutation(len(t.x))
-        return Template(t.x[k], t.y[k], t.angle[k], t.kind[k], t.reliability[k], t.width, t.height)
+        return Template(t.x[k], t.y[k], t.angle[k], t.kind[k], t.reliability[k], t.width, t.height, flow=t.flow)
 
     pairs = [((101, 1), (101, 2)), ((103, 3), (103, 4)), ((101, 1), (104, 1)), ((102, 2), (104, 3))]
     for a, b in pairs:
@@ -393,12 +394,23 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
     """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
     the local similarities (:func:`_similarities_plain`, or ``sim``), the best ALIGN_HYPOTHESES as
     anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
-    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE. ``pairs_of`` is the
+    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE, then the ridge-flow factor
+    under the alignment that gave the score (when both have a flow grid). ``pairs_of`` is the
     pairing under one alignment (bench/pairing_bestfirst.py passes others)."""
+    score, alignment = _score_and_alignment_plain(p, r, sim, pairs_of)
+    agreement = None if alignment is None else flow_agreement(p.flow, r.flow, alignment)
+    if agreement is None or P.FLOW_AGREEMENT_WEIGHT <= 0:
+        return score
+    return score * float(np.exp(P.FLOW_AGREEMENT_WEIGHT * (agreement - 1)))
+
+
+def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | None,
+                               pairs_of: PairsPlain) -> tuple[float, tuple[float, float, float, float, float] | None]:
+    """The minutiae score by its definition (see :func:`_score_plain`) and the alignment that gave it."""
     sim = _similarities_plain(p, r) if sim is None else sim
     flat = sim.ravel()
     tops = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (-flat[i], i))[:P.ALIGN_HYPOTHESES]
-    best, best_pairs, covered = 0.0, [], set()
+    best, best_pairs, covered, best_anchor = 0.0, [], set(), None
     for idx in tops:
         i, j = divmod(idx, len(r))
         if (i, j) in covered:
@@ -407,17 +419,18 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
         score, pairs = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
         covered.update(pairs)
         if score > best:
-            best, best_pairs = score, pairs
+            best, best_pairs, best_anchor = score, pairs, anchor
     if len(best_pairs) < 3 or best < P.REFIT_MIN_SCORE:
-        return best
+        return best, best_anchor
     ia, ib = np.array(best_pairs).T
     mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
     mr = np.array([r.x[ib].astype(np.float64).mean(), r.y[ib].astype(np.float64).mean()])
     u1, v1 = p.x[ia] - mp[0], -(p.y[ia] - mp[1])
     u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
     rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
-    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, (mp[0], mp[1], mr[0], mr[1], rot))
-    return max(best, score)
+    refit = (float(mp[0]), float(mp[1]), float(mr[0]), float(mr[1]), rot)
+    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, refit)
+    return (score, refit) if score > best else (best, best_anchor)
 
 
 @needs_data
@@ -438,7 +451,9 @@ def test_compare_many_equals_the_plain_definition_on_real_prints(
 def test_the_refit_gate_only_lowers_scores_below_it(fvc_templates: dict[tuple[int, int], Template],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """Skipping the refit for best alignments under REFIT_MIN_SCORE leaves every score at or above the
-    gate as it was with the refit always on, and can only lower the others (the refit only raises)."""
+    gate as it was with the refit always on, and can only lower the others (the refit only raises the
+    minutiae score; the ridge-flow factor after it is off here, as it may move either way)."""
+    monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
     gate = P.REFIT_MIN_SCORE
     assert gate > 0
     prepared = [prepare(t) for t in fvc_templates.values()]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numba
@@ -38,6 +38,7 @@ from numba.extending import intrinsic
 from numpy.typing import NDArray
 
 from scomm.biometrics import parameters as P
+from scomm.biometrics.flow import FLOW_COS2, FLOW_SIN2, FLOW_WEIGHT, NO_FLOW
 from scomm.biometrics.template import Template
 from scomm.errors import TemplateError
 
@@ -83,7 +84,7 @@ def _descriptor_version() -> int:
     """A number that changes with every parameter that shapes a prepared template (stored forms check it)."""
     values = (P.CYLINDER_RADIUS, P.CYLINDER_CELLS, P.CYLINDER_DIRECTIONS, P.CYLINDER_SIGMA_S, P.CYLINDER_SIGMA_D,
               P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE, P.CYLINDER_MIN_VALID_CELLS,
-              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER)
+              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER, "flow", P.FLOW_CELL_PX)
     return zlib.crc32(repr(values).encode())
 
 
@@ -97,7 +98,8 @@ class PreparedTemplate:
     ``cylinders`` is (n, ROW_BYTES) uint8: each minutia's cylinder (cell-major,
     directions inner) quantised to 0..CYLINDER_LEVELS, zero on invalid cells and
     in the padding; ``valid`` has bit c set when cell c is valid; ``usable``
-    marks minutiae whose cylinder holds enough information to be compared.
+    marks minutiae whose cylinder holds enough information to be compared;
+    ``flow`` is the template's ridge-flow grid (0 x 0 when it has none).
     Plain arrays only (about 330 bytes a minutia), so it can be stored as is.
     """
 
@@ -107,6 +109,7 @@ class PreparedTemplate:
     cylinders: NDArray[np.uint8]
     valid: NDArray[np.uint64]
     usable: NDArray[np.bool_]
+    flow: NDArray[np.uint8] = field(default_factory=lambda: NO_FLOW)
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -118,25 +121,27 @@ class PreparedTemplate:
         cylinder parameters are refused on reading rather than compared wrongly.
         """
         n = len(self)
-        head = struct.pack("<4sIII", _MAGIC, DESCRIPTOR_VERSION, n, ROW_BYTES)
+        rows, cols = self.flow.shape
+        head = struct.pack("<4sIIIII", _MAGIC, DESCRIPTOR_VERSION, n, ROW_BYTES, rows, cols)
         return b"".join([head, self.x.astype("<f4").tobytes(), self.y.astype("<f4").tobytes(),
                          self.angle.astype("<f4").tobytes(), self.valid.astype("<u8").tobytes(),
-                         self.usable.astype(np.uint8).tobytes(), np.ascontiguousarray(self.cylinders).tobytes()])
+                         self.usable.astype(np.uint8).tobytes(), np.ascontiguousarray(self.cylinders).tobytes(),
+                         np.ascontiguousarray(self.flow, np.uint8).tobytes()])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PreparedTemplate:
         """Read :meth:`to_bytes`'s form; TemplateError if it is malformed or from other parameters."""
-        if len(data) < 16:
+        if len(data) < 24:
             raise TemplateError("prepared template: truncated header")
-        magic, version, n, row = struct.unpack_from("<4sIII", data)
+        magic, version, n, row, rows, cols = struct.unpack_from("<4sIIIII", data)
         if magic != _MAGIC:
             raise TemplateError("not a prepared template")
         if version != DESCRIPTOR_VERSION or row != ROW_BYTES:
             raise TemplateError(f"prepared template of descriptor version {version}, this build uses "
                                 f"{DESCRIPTOR_VERSION}: prepare the template again")
-        if len(data) != 16 + n * (21 + ROW_BYTES):
+        if len(data) != 24 + n * (21 + ROW_BYTES) + rows * cols:
             raise TemplateError("prepared template: wrong length")
-        off = 16
+        off = 24
 
         def take(dtype: str, count: int, size: int) -> NDArray[Any]:
             nonlocal off
@@ -148,7 +153,8 @@ class PreparedTemplate:
         valid = take("<u8", n, 8).astype(np.uint64)
         usable = take("u1", n, 1).astype(bool)
         cyl = take("u1", n * ROW_BYTES, 1).reshape(n, ROW_BYTES)
-        return cls(x, y, a, cyl, valid, usable)
+        flow = take("u1", rows * cols, 1).reshape(rows, cols)
+        return cls(x, y, a, cyl, valid, usable, flow)
 
 
 @njit(cache=True, fastmath=True)
@@ -257,7 +263,7 @@ def prepare(template: Template) -> PreparedTemplate:
         x, y, a, _GRID, _CELL_COL, _CELL_ROW, _BIN_CENTRES, P.CYLINDER_RADIUS, P.CYLINDER_SIGMA_S,
         P.CYLINDER_SIGMA_D, P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE,
         P.CYLINDER_MIN_VALID_CELLS, P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, ROW_BYTES)
-    return PreparedTemplate(x, y, a, cyl, bits, usable)
+    return PreparedTemplate(x, y, a, cyl, bits, usable, template.flow)
 
 
 @intrinsic
@@ -771,10 +777,12 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  rows: int, cols: int, tol0: float, slope: float, cos_tol: float, overlap_d: float,
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
-                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_], refit_gate: float) -> float:
+                 near_r: NDArray[np.uint8], covered: NDArray[np.bool_], refit_gate: float,
+                 best_t: NDArray[np.float64]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
-    Only the first ``kh`` of ``top_v``/``top_i`` count. The reference is the ``n_r`` columns from
+    Only the first ``kh`` of ``top_v``/``top_i`` count. The alignment that gave the score is written
+    to ``best_t`` (ax, ay, bx, by, rot as :func:`_pair_under` takes them) when the score is positive. The reference is the ``n_r`` columns from
     ``s0`` of the batch's arrays; ``ra`` is the directions and ``position`` each minutia's place
     in the grid order (see :func:`_pair_under` for the rest). ``sim`` and
     ``covered`` may be wider than the reference (scratch reused across a
@@ -804,6 +812,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
             best_n = n
             best_p[:n] = pair_p[:n]
             best_r[:n] = pair_r[:n]
+            best_t[0], best_t[1], best_t[2], best_t[3], best_t[4] = px[i], py[i], ref[0, s0 + qj], ref[1, s0 + qj], rot
     if best_n < 3 or best < refit_gate:
         return best
     # Refine the best alignment: least-squares rotation and translation of its
@@ -836,7 +845,61 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
                            mpx, mpy, mrx, mry, rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                            taken, near_r)
-    return max(best, score)
+    if score > best:
+        best_t[0], best_t[1], best_t[2], best_t[3], best_t[4] = mpx, mpy, mrx, mry, rot2
+        return score
+    return best
+
+
+@njit(cache=True, fastmath=True)
+def _probe_flow(flow: NDArray[np.uint8], cell: int) -> NDArray[np.float64]:
+    """The probe's ridge-flow cells on the print as rows x, y (cell centre), cos 2θ, sin 2θ, weight."""
+    rows, cols = flow.shape
+    out = np.empty((5, rows * cols))
+    n = 0
+    for r in range(rows):
+        for c in range(cols):
+            code = flow[r, c]
+            if code == 0:
+                continue
+            out[0, n] = c * cell + cell // 2
+            out[1, n] = r * cell + cell // 2
+            out[2, n] = FLOW_COS2[code]
+            out[3, n] = FLOW_SIN2[code]
+            out[4, n] = FLOW_WEIGHT[code]
+            n += 1
+    return out[:, :n].copy()
+
+
+@njit(cache=True, fastmath=True)
+def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows: int, cols: int, cell: int,
+                 t: NDArray[np.float64], weight: float) -> float:
+    """exp(weight x (agreement - 1)) for the probe's flow cells ``pf`` (:func:`_probe_flow`) mapped by the
+    alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``); 1 when they
+    do not overlap. Agreement as :func:`scomm.biometrics.flow.flow_agreement` defines it."""
+    c = np.cos(t[4])
+    s = np.sin(t[4])
+    c2 = c * c - s * s
+    s2 = 2 * s * c
+    inv = 1.0 / cell
+    num = 0.0
+    den = 0.0
+    for i in range(pf.shape[1]):
+        dx = pf[0, i] - t[0]
+        dy = -(pf[1, i] - t[1])
+        cx = np.floor((t[2] + c * dx - s * dy) * inv)
+        cy = np.floor((t[3] - (s * dx + c * dy)) * inv)
+        if cx < 0 or cy < 0 or cx >= cols or cy >= rows:
+            continue
+        code = flow[f0 + int(cy) * cols + int(cx)]
+        w = pf[4, i] * FLOW_WEIGHT[code]
+        pc = pf[2, i] * c2 - pf[3, i] * s2
+        ps = pf[3, i] * c2 + pf[2, i] * s2
+        num += w * (pc * FLOW_COS2[code] + ps * FLOW_SIN2[code])
+        den += w
+    if den <= 0:
+        return 1.0
+    return np.exp(weight * (num / den - 1.0))
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
@@ -868,13 +931,16 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    d_sin: NDArray[np.float32], d_bits: NDArray[np.uint64], d_usable: NDArray[np.uint8],
                    offsets: NDArray[np.int64], min_common: int, max_rotation: float, hypotheses: int,
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
-                   base: float, refit_gate: float) -> NDArray[np.float32]:
+                   base: float, refit_gate: float, p_flow: NDArray[np.uint8], r_flow: NDArray[np.uint8],
+                   flow_offset: NDArray[np.int64], flow_shape: NDArray[np.int32], flow_cell: int,
+                   flow_weight: float) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
     reference minutiae in its direction window (stored at their y-order place,
     the consolidation's layout), the best ``hypotheses`` of them kept on the
-    way, then :func:`_consolidate`.
+    way, then :func:`_consolidate`, then the ridge-flow agreement under its
+    alignment (:func:`_flow_factor`) when both have a flow grid and ``flow_weight`` > 0.
     """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
@@ -923,6 +989,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     near_r = np.zeros(longest + SCAN_LANES, np.uint8)
     top_v = np.empty(max(1, hypotheses))
     top_i = np.empty(max(1, hypotheses), np.int64)
+    best_t = np.zeros(5)
+    pf = _probe_flow(p_flow, flow_cell)
+    use_flow = flow_weight > 0 and pf.shape[1] > 0
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
@@ -963,10 +1032,14 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                 top_v[pos] = v
                 top_i[pos] = idx
         # whole arrays and offsets: slices would cost atomic reference counting per reference
-        out[k] = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
-                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
-                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                              best_p, best_r, taken, near_r, covered, refit_gate)
+        score = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
+                             n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
+                             grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
+                             best_p, best_r, taken, near_r, covered, refit_gate, best_t)
+        if use_flow and score > 0 and flow_shape[k, 0] > 0:
+            score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell, best_t,
+                                  flow_weight)
+        out[k] = score
     return out
 
 
@@ -991,6 +1064,8 @@ class PreparedBatch:
     ``offsets[k] + t`` for ``a_order``'s entry t), so the direction walk reads them contiguously.
     ``ref_sorted``, ``tie``, ``a_order`` and the ``d_*`` arrays are padded past the last
     reference for the whole-vector reads of :func:`_scan_run_ir` and :func:`_walk_window_ir`.
+    ``flow`` is the references' ridge-flow grids, row-major one after another: reference k's
+    ``flow_shape[k]`` (rows, cols) from ``flow_offset[k]`` (0 rows: none).
     """
 
     offsets: NDArray[np.int64]
@@ -1016,6 +1091,9 @@ class PreparedBatch:
     d_sin: NDArray[np.float32]
     d_bits: NDArray[np.uint64]
     d_usable: NDArray[np.uint8]
+    flow: NDArray[np.uint8]
+    flow_offset: NDArray[np.int64]
+    flow_shape: NDArray[np.int32]
 
     def __len__(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -1101,10 +1179,16 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
 
     d_cos, d_sin, d_bits = padded(cos[d_rows]), padded(sin[d_rows]), padded(valid[d_rows])
     d_usable = padded(usable[d_rows].astype(np.uint8))
+    flow_shape = np.array([r.flow.shape for r in references], np.int32).reshape(n_refs, 2)
+    flow_offset = np.zeros(n_refs + 1, np.int64)
+    flow_offset[1:] = np.cumsum(flow_shape[:, 0].astype(np.int64) * flow_shape[:, 1])
+    flow = (np.concatenate([r.flow.ravel() for r in references]).astype(np.uint8) if references
+            else np.zeros(0, np.uint8))
     return PreparedBatch(
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
         terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
         grid_offset, lo, shape, padded(a_order), a_start, d_cos, d_sin, d_bits, d_usable,
+        flow, flow_offset, flow_shape,
     )
 
 
@@ -1125,7 +1209,9 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           batch.d_cos, batch.d_sin, batch.d_bits, batch.d_usable,
                           batch.offsets, int(np.ceil(P.CYLINDER_MIN_COMMON * N_CELLS)), P.MAX_ROTATION,
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
-                          P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE))
+                          P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
+                          np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
+                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT))
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from scomm.biometrics import parameters as P
 from scomm.biometrics.enhancement import enhance, normalize
+from scomm.biometrics.flow import flow_grid
 from scomm.biometrics.image import to_reference_resolution
 from scomm.biometrics.minutiae import detect_minutiae, filter_context, ridge_clarity
 from scomm.biometrics.orientation import local_period, orientation_field, ridge_period
@@ -134,4 +135,5 @@ def extract(
     h, w = f.image.shape
     m = f.minutiae.astype(np.float32)
     return Template(m[:, 0], m[:, 1], m[:, 2], m[:, 3].astype(np.uint8), m[:, 4], w, h,
-                    quality=f.quality, position=position, impression=impression)
+                    quality=f.quality, position=position, impression=impression,
+                    flow=flow_grid(f.orientation, f.coherence, f.mask))

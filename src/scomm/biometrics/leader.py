@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from scomm.biometrics import parameters as P
 from scomm.biometrics.extraction import ridge_quality, ridge_structure
+from scomm.biometrics.flow import flow_grid
 from scomm.biometrics.template import FingerPosition, ImpressionType, MinutiaKind, Template
 from scomm.errors import ImageError
 
@@ -54,4 +55,4 @@ def extract_leader(
     quality = ridge_quality(r)
     return Template(m[:, 0].astype(np.float32), m[:, 1].astype(np.float32), m[:, 2].astype(np.float32), kind,
                     np.clip(m[:, 4], 0, 1).astype(np.float32), w, h, quality=quality, position=position,
-                    impression=impression)
+                    impression=impression, flow=flow_grid(r.orientation, r.coherence, r.mask))

@@ -11,12 +11,15 @@ image y axis pointing down).
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
 from numpy.typing import NDArray
 
+from scomm.biometrics import parameters as P
+from scomm.biometrics.flow import NO_FLOW
 from scomm.errors import TemplateError
 
 REFERENCE_PPI = 500
@@ -63,6 +66,9 @@ class Template:
 
     ``quality`` is 0..100 (NFIQ 2 style, higher is better), used to weight fingers
     in tenprint fusion; ``reliability`` is each minutia's 0..1 confidence.
+    ``flow`` is the ridge-flow grid (:mod:`scomm.biometrics.flow`), empty (0 x 0) when the
+    template has none (imported ISO/ANSI minutiae, synthetic templates): comparison then uses the
+    minutiae alone.
     """
 
     x: NDArray[np.float32]
@@ -76,6 +82,7 @@ class Template:
     position: FingerPosition = FingerPosition.UNKNOWN
     impression: ImpressionType = ImpressionType.LIVESCAN_ROLLED
     extra: dict[str, float] = field(default_factory=dict)
+    flow: NDArray[np.uint8] = field(default_factory=lambda: NO_FLOW)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "x", _f32(self.x))
@@ -91,6 +98,10 @@ class Template:
             raise TemplateError(f"template quality must be 0..100, got {self.quality}")
         if self.width <= 0 or self.height <= 0:
             raise TemplateError(f"template image size must be positive, got {self.width}x{self.height}")
+        flow = np.ascontiguousarray(np.asarray(self.flow, np.uint8))
+        if flow.ndim != 2:
+            raise TemplateError(f"template flow grid must be 2-D (rows x columns), got {flow.ndim}-D")
+        object.__setattr__(self, "flow", flow)
         object.__setattr__(self, "position", FingerPosition(int(self.position)))
         object.__setattr__(self, "impression", ImpressionType(int(self.impression)))
 
@@ -113,13 +124,18 @@ class Template:
         return cls(m[:, 0], m[:, 1], m[:, 2], kind.astype(np.uint8), rel, width, height, **kwargs)  # type: ignore[arg-type]
 
     # --- binary form -------------------------------------------------------
-    # Layout v1 (little endian): magic b"SCT", version u8, width u16, height u16,
+    # Layout (little endian): magic b"SCT", version u8, width u16, height u16,
     # quality u8, position u8, impression u8, count u16, then count records of
     # x u16 (1/8 px), y u16 (1/8 px), angle u8 (2π/256), kind u8, reliability u8 (1/255).
-    # 7 bytes a minutia: a 60-minutia finger fits in under 450 bytes.
+    # 7 bytes a minutia: a 60-minutia finger fits in under 450 bytes. Version 2 adds the
+    # ridge-flow grid: cell px u8, rows u16, columns u16, length u32, then the grid's bytes
+    # (row-major) deflated (zlib): ~200-300 bytes for a plain impression. Version 1 still reads
+    # (no grid).
     _MAGIC = b"SCT"
-    _VERSION = 1
+    _VERSION = 2
     _HEAD = struct.Struct("<3sBHHBBBH")
+    _FLOW_HEAD = struct.Struct("<BHHI")
+    _RECORD = np.dtype([("x", "<u2"), ("y", "<u2"), ("a", "u1"), ("k", "u1"), ("r", "u1")])
 
     def to_bytes(self) -> bytes:
         n = len(self)
@@ -127,13 +143,18 @@ class Template:
             raise TemplateError(f"template has {n} minutiae, more than the format's 65535")
         head = self._HEAD.pack(self._MAGIC, self._VERSION, min(self.width, 0xFFFF), min(self.height, 0xFFFF),
                                int(self.quality), int(self.position), int(self.impression), n)
-        rec = np.zeros(n, dtype=[("x", "<u2"), ("y", "<u2"), ("a", "u1"), ("k", "u1"), ("r", "u1")])
+        rec = np.zeros(n, dtype=self._RECORD)
         rec["x"] = np.clip(np.round(self.x * 8), 0, 0xFFFF)
         rec["y"] = np.clip(np.round(self.y * 8), 0, 0xFFFF)
         rec["a"] = np.round(self.angle / (2 * np.pi) * 256).astype(np.int64) % 256
         rec["k"] = self.kind
         rec["r"] = np.clip(np.round(self.reliability * 255), 0, 255)
-        return head + rec.tobytes()
+        rows, cols = self.flow.shape
+        if rows > 0xFFFF or cols > 0xFFFF:
+            raise TemplateError(f"template flow grid is {rows}x{cols} cells, more than the format's 65535 a side")
+        packed = zlib.compress(self.flow.tobytes(), 9) if self.flow.size else b""
+        flow = self._FLOW_HEAD.pack(P.FLOW_CELL_PX, rows, cols, len(packed)) + packed
+        return head + rec.tobytes() + flow
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Template:
@@ -142,15 +163,39 @@ class Template:
         magic, version, w, h, q, pos, imp, n = cls._HEAD.unpack_from(data)
         if magic != cls._MAGIC:
             raise TemplateError("not a scomm template (bad magic bytes)")
-        if version != cls._VERSION:
-            raise TemplateError(f"template version {version} is not supported (this scomm reads {cls._VERSION})")
+        if version not in (1, 2):
+            raise TemplateError(f"template version {version} is not supported (this scomm reads 1 and 2)")
         body = data[cls._HEAD.size:]
-        if len(body) != 7 * n:
-            raise TemplateError(f"template declares {n} minutiae but carries {len(body)} bytes (want {7 * n})")
-        rec = np.frombuffer(body, dtype=[("x", "<u2"), ("y", "<u2"), ("a", "u1"), ("k", "u1"), ("r", "u1")])
+        size = cls._RECORD.itemsize * n
+        flow = NO_FLOW
+        if version == 1 and len(body) != size:
+            raise TemplateError(f"template declares {n} minutiae but carries {len(body)} bytes (want {size})")
+        if version == 2:
+            flow = cls._flow_from(body[size:], n)
+        rec = np.frombuffer(body[:size], dtype=cls._RECORD)
         try:
             return cls(_f32(rec["x"] / 8.0), _f32(rec["y"] / 8.0), _f32(rec["a"] * (2 * np.pi / 256)), rec["k"],
                        _f32(rec["r"] / 255.0),
-                       w, h, quality=q, position=FingerPosition(pos), impression=ImpressionType(imp))
+                       w, h, quality=q, position=FingerPosition(pos), impression=ImpressionType(imp), flow=flow)
         except ValueError as exc:
             raise TemplateError(f"template header is invalid: {exc}") from exc
+
+    @classmethod
+    def _flow_from(cls, data: bytes, n: int) -> NDArray[np.uint8]:
+        """The ridge-flow grid after a version-2 template's ``n`` minutia records."""
+        if len(data) < cls._FLOW_HEAD.size:
+            raise TemplateError(f"template declares {n} minutiae but its minutia records or flow grid header "
+                                f"are cut short")
+        cell, rows, cols, length = cls._FLOW_HEAD.unpack_from(data)
+        if cell != P.FLOW_CELL_PX:
+            raise TemplateError(f"template flow grid has {cell} px cells; this scomm uses {P.FLOW_CELL_PX} px")
+        packed = data[cls._FLOW_HEAD.size:]
+        if len(packed) != length:
+            raise TemplateError(f"template flow grid declares {length} bytes but carries {len(packed)}")
+        try:
+            raw = zlib.decompress(packed) if length else b""
+        except zlib.error as exc:
+            raise TemplateError(f"template flow grid is corrupt: {exc}") from exc
+        if len(raw) != rows * cols:
+            raise TemplateError(f"template flow grid holds {len(raw)} cells, its header says {rows}x{cols}")
+        return np.frombuffer(raw, np.uint8).reshape(rows, cols).copy()

@@ -1,0 +1,77 @@
+"""The ridge-flow grid: its encoding, the agreement of two grids, and what it does to scores."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from scomm.biometrics import Template, compare
+from scomm.biometrics import parameters as P
+from scomm.biometrics.flow import FLOW_COS2, FLOW_SIN2, FLOW_WEIGHT, ORIENTATION_STEPS, flow_agreement, flow_grid
+
+from .conftest import needs_data
+
+CELL = P.FLOW_CELL_PX
+
+
+@settings(max_examples=50)
+@given(arrays(np.float32, (64, 48), elements=st.floats(0, float(np.nextafter(np.float32(np.pi), np.float32(0))), width=32)),
+       arrays(np.float32, (64, 48), elements=st.floats(0, 1, width=32)),
+       arrays(np.bool_, (64, 48)))
+def test_a_grid_holds_each_cells_orientation_to_half_a_step_and_nothing_off_the_print(theta, coherence, mask):
+    grid = flow_grid(theta, coherence, mask)
+    assert grid.shape == (64 // CELL, 48 // CELL)
+    ys, xs = np.mgrid[CELL // 2:64:CELL, CELL // 2:48:CELL]
+    on = mask[ys, xs]
+    assert np.all((grid == 0) == ~on) and np.all(FLOW_WEIGHT[grid[on]] > 0)
+    # decoded orientation against the field's, template convention (counter-clockwise: -θ), mod π
+    decoded = np.arctan2(FLOW_SIN2[grid[on]], FLOW_COS2[grid[on]]) / 2
+    error = np.abs(np.angle(np.exp(2j * (decoded + theta[ys, xs][on])))) / 2
+    assert np.all(error <= np.pi / ORIENTATION_STEPS / 2 + 1e-6)
+
+
+def _uniform(theta: float, rows: int = 12, cols: int = 10) -> np.ndarray:
+    field = np.full((rows * CELL, cols * CELL), np.mod(-theta, np.pi), np.float32)
+    return flow_grid(field, np.ones_like(field), np.ones(field.shape, bool))
+
+
+def test_agreement_is_one_for_the_same_flow_and_minus_one_across_it() -> None:
+    grid = _uniform(0.3)
+    assert flow_agreement(grid, grid, (0, 0, 0, 0, 0)) == pytest.approx(1.0)
+    assert flow_agreement(grid, _uniform(0.3 + np.pi / 2), (0, 0, 0, 0, 0)) == pytest.approx(-1.0)
+    # a probe turned by 0.5 rad agrees once the alignment turns it back
+    assert flow_agreement(_uniform(0.3 - 0.5), grid, (80, 90, 80, 90, 0.5)) == pytest.approx(1.0, abs=0.01)
+    # no common cells: no agreement to speak of
+    assert flow_agreement(grid, grid, (0, 0, 5000, 5000, 0)) is None
+
+
+@needs_data
+def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
+        fvc_templates: dict[tuple[int, int], Template], monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = sorted(fvc_templates)
+    pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    with_flow = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+    monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
+    without = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+    genuine = np.array([a[0] == b[0] for a, b in pairs])
+    ratio = with_flow / np.maximum(without, 1e-9)
+    assert np.all(ratio <= 1.0 + 1e-6)
+    assert np.median(ratio[genuine]) > 0.9
+    assert np.median(ratio[~genuine]) < 0.3
+    assert with_flow[genuine].min() > 0.5 * without[genuine].min()
+
+
+@needs_data
+def test_templates_without_a_flow_grid_score_on_their_minutiae_alone(
+        fvc_templates: dict[tuple[int, int], Template], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imported ISO/ANSI and synthetic templates carry no grid: their scores are the minutiae score."""
+    bare = {k: dataclasses.replace(t, flow=np.zeros((0, 0), np.uint8)) for k, t in fvc_templates.items()}
+    pairs = [((101, 1), (101, 2)), ((101, 1), (102, 1)), ((103, 2), (104, 4))]
+    mixed = [compare(bare[a], fvc_templates[b]) for a, b in pairs]
+    monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
+    assert mixed == [compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs]
