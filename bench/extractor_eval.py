@@ -68,7 +68,8 @@ def dump(out: Path, overrides: dict[str, float], sets: tuple[str, ...]) -> None:
             try:
                 t = extract(img, 500)
                 rows[f"{f}_{i}"] = [t.x.tolist(), t.y.tolist(), t.angle.tolist(), t.kind.tolist(),
-                                    t.reliability.tolist(), int(t.width), int(t.height), int(t.quality)]
+                                    t.reliability.tolist(), int(t.width), int(t.height), int(t.quality),
+                                    getattr(t, "flow", np.zeros((0, 0))).tolist()]  # no grid before session 5
             except ImageError:
                 rows[f"{f}_{i}"] = None
         result[s] = {"ms": (time.process_time() - t0) * 1000 / len(images), "templates": rows}
@@ -76,7 +77,7 @@ def dump(out: Path, overrides: dict[str, float], sets: tuple[str, ...]) -> None:
 
 
 def leader_minutiae(s: str, cache: Path) -> dict[str, object]:
-    path = cache / f"{s}.json"
+    path = cache / f"{s}-flow.json"  # with the ridge-flow grid (session 5)
     if path.exists():
         return dict(json.loads(path.read_text()))
     from scomm.biometrics.leader import extract_leader
@@ -85,7 +86,7 @@ def leader_minutiae(s: str, cache: Path) -> dict[str, object]:
     for (f, i), img in load_set(s).items():
         t = extract_leader(img, 500)
         rows[f"{f}_{i}"] = [t.x.tolist(), t.y.tolist(), t.angle.tolist(), t.kind.tolist(),
-                            t.reliability.tolist(), int(t.width), int(t.height), int(t.quality)]
+                            t.reliability.tolist(), int(t.width), int(t.height), int(t.quality), t.flow.tolist()]
     cache.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rows))
     return rows
@@ -96,9 +97,12 @@ def to_template(row: list[object] | None):  # type: ignore[no-untyped-def]
 
     if row is None:
         return None
-    x, y, a, k, r, w, h, q = row
+    x, y, a, k, r, w, h, q = row[:8]
+    flow = np.asarray(row[8], np.uint8).reshape(np.shape(row[8]) if np.size(row[8]) else (0, 0)) if len(row) > 8 \
+        else np.zeros((0, 0), np.uint8)  # rows from commits before the ridge-flow grid have none
     return Template(np.asarray(x, np.float32), np.asarray(y, np.float32), np.asarray(a, np.float32),
-                    np.asarray(k, np.uint8), np.asarray(r, np.float32), int(w), int(h), quality=int(q))  # type: ignore[arg-type]
+                    np.asarray(k, np.uint8), np.asarray(r, np.float32), int(w), int(h), quality=int(q),  # type: ignore[arg-type]
+                    flow=flow)
 
 
 def score_matrix(rows: dict[str, object]) -> tuple[list[tuple[int, int]], np.ndarray]:

@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 DATA = Path("../shared/data")
 STEP = 12
 CELL = 16
+RAW = False
+RAW_OUT: list = []
 
 
 def features(images: dict[tuple[int, int], np.ndarray]) -> dict[tuple[int, int], tuple[object, np.ndarray]]:
@@ -80,6 +82,8 @@ def grid_agreement(gp, gr, anchor, cell: int, weighted: bool) -> float:  # type:
         return 0.0
     d = np.cos(2 * (tp[m] + rot - tr[m]))
     wgt = cp[m] * cr[m] if weighted else np.ones(int(m.sum()))
+    if RAW:
+        RAW_OUT.append((d.astype(np.float32), wgt.astype(np.float32)))
     return float(np.sum(wgt * d) / max(np.sum(wgt), 1e-9))
 
 
@@ -175,10 +179,15 @@ def main() -> None:
                     ka, kb = keys[a], keys[b]
                     sc, anchor, n = score_with_alignment(prepared[ka], prepared[kb])
                     ag, n_ov, ag_plain = agreement(feats[ka][1], feats[kb], anchor)
+                    global RAW
+                    RAW = True
                     gw = grid_agreement(feats[ka][5], feats[kb][5], anchor, CELL, True)
+                    RAW = False
                     gu = grid_agreement(feats[ka][5], feats[kb][5], anchor, CELL, False)
                     rows.append((ka, kb, sc, n, ag, n_ov, ag_plain, gw, gu))
             path.write_bytes(pickle.dumps(rows))
+            (args.cache / f"{s}-{CELL}-raw.pkl").write_bytes(pickle.dumps(RAW_OUT))
+            RAW_OUT.clear()
         gen = np.array([r for r in rows if r[0][0] == r[1][0]], dtype=object)
         imp = np.array([r for r in rows if r[0][0] != r[1][0]], dtype=object)
         print(f"== {s}: {len(gen)} genuine, {len(imp)} impostor")

@@ -21,7 +21,7 @@ from scomm.biometrics import (
 )
 from scomm.biometrics import parameters as P
 from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate
-from scomm.biometrics.flow import flow_agreement
+from scomm.biometrics.flow import flow_agreement, unknown_flow_factor
 from scomm.errors import TemplateError
 
 from .conftest import FVC, FVC_PPI, needs_data
@@ -52,7 +52,7 @@ def test_a_template_matches_itself_strongly_and_scores_are_non_negative() -> Non
     rng = np.random.default_rng(7)
     t = Template(rng.uniform(20, 280, 40), rng.uniform(20, 380, 40), rng.uniform(0, 2 * np.pi, 40),
                  np.ones(40, np.uint8), np.ones(40), 300, 400)
-    assert compare(t, t) > 0.8
+    assert compare(t, t) > 0.8 * unknown_flow_factor()  # no ridge-flow grid: the minutiae score x the factor
     empty = Template([], [], [], [], [], 300, 400)
     assert compare(t, empty) == 0.0
 
@@ -72,7 +72,7 @@ def test_rotated_and_shifted_template_keeps_its_score(theta: float, tx: float, t
     rng = np.random.default_rng(3)
     t = Template(rng.uniform(40, 260, 45), rng.uniform(40, 360, 45), rng.uniform(0, 2 * np.pi, 45),
                  np.ones(45, np.uint8), np.ones(45), 300, 400)
-    assert compare(t, _rigid(t, theta, tx + 100, ty + 100)) > 0.8
+    assert compare(t, _rigid(t, theta, tx + 100, ty + 100)) > 0.8 * unknown_flow_factor()
 
 
 def test_upside_down_is_not_a_pair() -> None:
@@ -395,12 +395,13 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
     the local similarities (:func:`_similarities_plain`, or ``sim``), the best ALIGN_HYPOTHESES as
     anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
     best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE, then the ridge-flow factor
-    under the alignment that gave the score (when both have a flow grid). ``pairs_of`` is the
+    under the alignment that gave the score (FLOW_UNKNOWN_AGREEMENT without one). ``pairs_of`` is the
     pairing under one alignment (bench/pairing_bestfirst.py passes others)."""
     score, alignment = _score_and_alignment_plain(p, r, sim, pairs_of)
-    agreement = None if alignment is None else flow_agreement(p.flow, r.flow, alignment)
-    if agreement is None or P.FLOW_AGREEMENT_WEIGHT <= 0:
+    if alignment is None or P.FLOW_AGREEMENT_WEIGHT <= 0:
         return score
+    agreement = flow_agreement(p.flow, r.flow, alignment)
+    agreement = P.FLOW_UNKNOWN_AGREEMENT if agreement is None else agreement
     return score * float(np.exp(P.FLOW_AGREEMENT_WEIGHT * (agreement - 1)))
 
 

@@ -69,9 +69,14 @@ def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
 @needs_data
 def test_templates_without_a_flow_grid_score_on_their_minutiae_alone(
         fvc_templates: dict[tuple[int, int], Template], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Imported ISO/ANSI and synthetic templates carry no grid: their scores are the minutiae score."""
+    """Imported ISO/ANSI and synthetic templates carry no grid: their score is the minutiae score times
+    the factor of FLOW_UNKNOWN_AGREEMENT, the same whichever side lacks it."""
     bare = {k: dataclasses.replace(t, flow=np.zeros((0, 0), np.uint8)) for k, t in fvc_templates.items()}
     pairs = [((101, 1), (101, 2)), ((101, 1), (102, 1)), ((103, 2), (104, 4))]
-    mixed = [compare(bare[a], fvc_templates[b]) for a, b in pairs]
+    mixed = np.array([compare(bare[a], fvc_templates[b]) for a, b in pairs])
+    assert np.array_equal(mixed, [compare(fvc_templates[a], bare[b]) for a, b in pairs])
+    assert np.array_equal(mixed, [compare(bare[a], bare[b]) for a, b in pairs])
+    factor = np.exp(P.FLOW_AGREEMENT_WEIGHT * (P.FLOW_UNKNOWN_AGREEMENT - 1))
     monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
-    assert mixed == [compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs]
+    minutiae = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+    assert mixed == pytest.approx(minutiae * factor, rel=1e-6)

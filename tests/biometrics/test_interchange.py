@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from scomm.biometrics import FingerPosition, ImpressionType, Template, compare
 from scomm.biometrics.ansi378 import from_ansi378, to_ansi378
+from scomm.biometrics.flow import unknown_flow_factor
 from scomm.biometrics.iso19794_2 import from_iso19794_2, to_iso19794_2
 from scomm.errors import TemplateError
 
@@ -55,7 +56,7 @@ def test_round_trip_keeps_minutiae_within_the_formats_precision(encode, decode, 
     assert np.all(d <= step / 2 + 1e-5)
     assert np.array_equal(back.kind, t.kind)
     assert (back.position, back.impression, back.quality) == (t.position, t.impression, t.quality)
-    assert compare(t, back) > 0.9
+    assert compare(t, back) > 0.9 * unknown_flow_factor()  # the formats carry no ridge-flow grid
 
 
 @pytest.mark.parametrize(("encode", "decode", "step"), CODECS)

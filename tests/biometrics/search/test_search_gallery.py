@@ -190,9 +190,9 @@ def test_probes_too_small_for_the_descriptor_matcher_get_the_full_matcher(people
     two = {p: t for p, t in people["P009"][1].items() if p in (1, 7)}
     small = g.search(two, top_k=3)
     assert small.candidates[0].identity_id == "P009"
-    assert small.candidates[0].finger_scores[1] > 0.3  # an MCC similarity, not a descriptor dot product
+    assert small.candidates[0].finger_scores[1] > 0.2  # an MCC similarity, not a descriptor dot product
     assert small.threshold == default_calibration("mcc").threshold_for(2)
-    assert small.hit  # fused ~0.47 against MCC's two-finger threshold ~0.30
+    assert small.hit  # fused ~0.32 against MCC's two-finger threshold ~0.22 (both x0.689 since session 5)
     tenprint_result = g.search(people["P009"][1], top_k=3)
     assert tenprint_result.threshold == g.calibration.threshold_for(10)  # still the descriptor matcher
     assert tenprint_result.candidates[0].score != small.candidates[0].score
