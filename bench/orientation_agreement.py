@@ -1,19 +1,22 @@
-"""Does the ridge-flow agreement under the matcher's own alignment separate genuine from impostor pairs?
+"""Does ridge-flow agreement under the matcher's own alignment separate genuine from impostor pairs?
 
-Exploration for issue 3 (EER). For each pair of a set, the minutiae score and its best alignment come
-from the matcher's definition (the tests' plain scorer, which returns the alignment here); the two
-orientation fields, sampled every STEP px inside the masks, are compared under that alignment:
-agreement = coherence-weighted mean of cos 2(Δθ) over the overlap. Prints the EER and FNMR at FMR 0.1%
-of the minutiae score alone and of several fusions, over all cross-finger impostors.
+The measurement behind the ridge-flow factor (issue 3; docs/biometrics.md, "Ridge-flow agreement").
+For each pair of a set the minutiae score and the alignment that gave it come from the matcher's
+definition (the tests' plain scorer, flow factor off); the two orientation fields are compared under
+that alignment in two ways: the pixel field sampled every 12 px (the probe's samples looked up in the
+reference's pixels) and the templates' 16 px grids (`scomm.biometrics.flow.flow_agreement`, what the
+comparison uses), each a coherence-weighted mean of cos 2Δθ. It prints the distributions and the EER
+and FNMR at FMR 0.1% over all cross-finger impostors of the minutiae score, of each agreement alone
+and of score x exp(k (agreement - 1)). ``nist-card`` is the card's rolled prints against its plain
+fingertips (impostors include rolled/rolled and plain/plain pairs). About 30 s a set.
 
-    OPENBLAS_NUM_THREADS=1 PYTHONPATH=src:tests python bench/orientation_agreement.py --sets fvc2002-db2b
+    OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python bench/orientation_agreement.py [--sets fvc2002-db2b sfinge-db4b nist-card]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import sys
 from pathlib import Path
 
@@ -25,186 +28,93 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 DATA = Path("../shared/data")
 STEP = 12
-CELL = 16
-RAW = False
-RAW_OUT: list = []
+WEIGHTS = (2.0, 3.0, 4.0, 6.0)
 
 
-def features(images: dict[tuple[int, int], np.ndarray]) -> dict[tuple[int, int], tuple[object, np.ndarray]]:
-    from scomm.biometrics.extraction import extract_features
-    from scomm.biometrics.template import Template
+def images_of(name: str) -> dict[tuple[int, int], np.ndarray]:
+    if name == "nist-card":
+        from fvc_nist_card import card_images
 
-    out = {}
-    for k, img in images.items():
-        f = extract_features(img, 500)
-        h, w = f.image.shape
-        m = f.minutiae.astype(np.float32)
-        t = Template(m[:, 0], m[:, 1], m[:, 2], m[:, 3].astype(np.uint8), m[:, 4], w, h, quality=f.quality)
-        ys, xs = np.mgrid[STEP // 2:h:STEP, STEP // 2:w:STEP]
-        keep = f.mask[ys, xs]
-        ys, xs = ys[keep], xs[keep]
-        theta = np.mod(-f.orientation[ys, xs].astype(np.float64), np.pi)  # template convention, y up
-        samples = np.column_stack([xs, ys, theta, f.coherence[ys, xs]])
-        out[k] = (t, samples, f.mask, f.orientation, f.coherence, grid(f, CELL))
-    return out
+        rolled, _, tips = card_images()
+        return {**{(f, 1): img for f, img in rolled.items()}, **{(f, 2): img for f, img in tips.items()}}
+    from scomm.biometrics.fvc import load_at_500ppi, read_fvc_folder
+
+    return {k: load_at_500ppi(p) for k, p in read_fvc_folder(DATA / name).items()}
 
 
-def grid(f, cell: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Orientation (template convention) and coherence at each cell's centre; NaN off the mask."""
-    h, w = f.mask.shape
-    ys, xs = np.mgrid[cell // 2:h:cell, cell // 2:w:cell]
-    th = np.mod(-f.orientation[ys, xs].astype(np.float64), np.pi)
-    th[~f.mask[ys, xs]] = np.nan
-    return th, f.coherence[ys, xs].astype(np.float64)
-
-
-def grid_agreement(gp, gr, anchor, cell: int, weighted: bool) -> float:  # type: ignore[no-untyped-def]
-    """Agreement of two cell grids: the probe's cell centres mapped into the reference, nearest cell."""
-    if anchor is None:
-        return 0.0
-    th_p, co_p = gp
-    th_r, co_r = gr
-    ax, ay, bx, by, rot = anchor
-    ys, xs = np.mgrid[0:th_p.shape[0], 0:th_p.shape[1]]
-    ok = ~np.isnan(th_p)
-    px, py = xs[ok] * cell + cell // 2, ys[ok] * cell + cell // 2
+def pixel_agreement(probe, reference, alignment) -> float:  # type: ignore[no-untyped-def]
+    """The probe's field every STEP px inside its mask, looked up in the reference's pixel field."""
+    ax, ay, bx, by, rot = alignment
+    h, w = probe.mask.shape
+    ys, xs = np.mgrid[STEP // 2:h:STEP, STEP // 2:w:STEP]
+    keep = probe.mask[ys, xs]
+    ys, xs = ys[keep], xs[keep]
     c, s = np.cos(rot), np.sin(rot)
-    dx, dy = px - ax, -(py - ay)
-    tx = bx + c * dx - s * dy
-    ty = by - (s * dx + c * dy)
-    cx = np.floor(tx / cell).astype(int)
-    cy = np.floor(ty / cell).astype(int)
-    inside = (cx >= 0) & (cx < th_r.shape[1]) & (cy >= 0) & (cy < th_r.shape[0])
-    tp, cp = th_p[ok][inside], co_p[ok][inside]
-    tr, cr = th_r[cy[inside], cx[inside]], co_r[cy[inside], cx[inside]]
-    m = ~np.isnan(tr)
-    if not m.any():
-        return 0.0
-    d = np.cos(2 * (tp[m] + rot - tr[m]))
-    wgt = cp[m] * cr[m] if weighted else np.ones(int(m.sum()))
-    if RAW:
-        RAW_OUT.append((d.astype(np.float32), wgt.astype(np.float32)))
-    return float(np.sum(wgt * d) / max(np.sum(wgt), 1e-9))
-
-
-def score_with_alignment(p, r):  # type: ignore[no-untyped-def]
-    """The plain score with the alignment (ax, ay, bx, by, rot) that gave it."""
-    from biometrics.test_comparison import _pairs_plain, _similarities_plain
-
-    from scomm.biometrics import parameters as P
-
-    sim = _similarities_plain(p, r)
-    flat = sim.ravel()
-    tops = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (-flat[i], i))[:P.ALIGN_HYPOTHESES]
-    best, best_pairs, covered, best_anchor = 0.0, [], set(), None
-    for idx in tops:
-        i, j = divmod(idx, len(r))
-        if (i, j) in covered:
-            continue
-        anchor = (float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]), float(r.angle[j] - p.angle[i]))
-        score, pairs = _pairs_plain(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
-        covered.update(pairs)
-        if score > best:
-            best, best_pairs, best_anchor = score, pairs, anchor
-    if len(best_pairs) < 3 or best < P.REFIT_MIN_SCORE:
-        return best, best_anchor, len(best_pairs)
-    ia, ib = np.array(best_pairs).T
-    mp = np.array([p.x[ia].astype(np.float64).mean(), p.y[ia].astype(np.float64).mean()])
-    mr = np.array([r.x[ib].astype(np.float64).mean(), r.y[ib].astype(np.float64).mean()])
-    u1, v1 = p.x[ia] - mp[0], -(p.y[ia] - mp[1])
-    u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
-    rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
-    anchor2 = (mp[0], mp[1], mr[0], mr[1], rot)
-    score, pairs = _pairs_plain(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor2)
-    if score > best:
-        return score, anchor2, len(pairs)
-    return best, best_anchor, len(best_pairs)
-
-
-def agreement(ps: np.ndarray, ref: tuple, anchor) -> tuple[float, int, float]:  # type: ignore[no-untyped-def]
-    """Coherence-weighted mean cos 2Δθ over the probe samples that land in the reference's mask."""
-    if anchor is None:
-        return 0.0, 0, 0.0
-    _, _, mask, orient, coh = ref[:5]
-    ax, ay, bx, by, rot = anchor
-    c, s = np.cos(rot), np.sin(rot)
-    dx, dy = ps[:, 0] - ax, -(ps[:, 1] - ay)
+    dx, dy = xs - ax, -(ys - ay)
     tx = np.round(bx + c * dx - s * dy).astype(int)
     ty = np.round(by - (s * dx + c * dy)).astype(int)
-    h, w = mask.shape
-    inside = (tx >= 0) & (tx < w) & (ty >= 0) & (ty < h)
-    tx, ty = tx[inside], ty[inside]
-    q = ps[inside]
-    ok = mask[ty, tx]
-    tx, ty, q = tx[ok], ty[ok], q[ok]
-    if len(q) == 0:
-        return 0.0, 0, 0.0
-    theta_r = np.mod(-orient[ty, tx].astype(np.float64), np.pi)
-    wgt = q[:, 3] * coh[ty, tx]
-    d = np.cos(2 * (q[:, 2] + rot - theta_r))
-    return float(np.sum(wgt * d) / max(np.sum(wgt), 1e-9)), int(len(q)), float(np.mean(d))
+    rh, rw = reference.mask.shape
+    inside = (tx >= 0) & (tx < rw) & (ty >= 0) & (ty < rh)
+    ys, xs, tx, ty = ys[inside], xs[inside], tx[inside], ty[inside]
+    on = reference.mask[ty, tx]
+    ys, xs, tx, ty = ys[on], xs[on], tx[on], ty[on]
+    if len(ys) == 0:
+        return 0.0
+    # template convention (counter-clockwise, y up) is -θ of the pixel field
+    d = np.cos(2 * (-probe.orientation[ys, xs].astype(np.float64) + rot + reference.orientation[ty, tx]))
+    wgt = probe.coherence[ys, xs] * reference.coherence[ty, tx]
+    return float(np.sum(wgt * d) / max(float(np.sum(wgt)), 1e-9))
+
+
+def pair_rows(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: minutiae score, pixel agreement, grid agreement; and whether it is genuine."""
+    from biometrics.test_comparison import _pairs_plain, _score_and_alignment_plain
+    from scomm.biometrics.comparison import prepare
+    from scomm.biometrics.extraction import extract_features
+    from scomm.biometrics.flow import flow_agreement, flow_grid
+    from scomm.biometrics.template import Template
+
+    feats, prepared = {}, {}
+    for k, img in images_of(name).items():
+        f = extract_features(img, 500)
+        m = f.minutiae.astype(np.float32)
+        h, w = f.image.shape
+        flow = flow_grid(f.orientation, f.coherence, f.mask)
+        feats[k] = f
+        prepared[k] = prepare(Template(m[:, 0], m[:, 1], m[:, 2], m[:, 3].astype(np.uint8), m[:, 4], w, h, flow=flow))
+    keys = sorted(feats)
+    rows, genuine = [], []
+    for a, ka in enumerate(keys):
+        for kb in keys[a + 1:]:
+            score, alignment = _score_and_alignment_plain(prepared[ka], prepared[kb], None, _pairs_plain)
+            if alignment is None:
+                rows.append((score, 0.0, 0.0))
+            else:
+                grid = flow_agreement(prepared[ka].flow, prepared[kb].flow, alignment)
+                rows.append((score, pixel_agreement(feats[ka], feats[kb], alignment), 0.0 if grid is None else grid))
+            genuine.append(ka[0] == kb[0])
+    return np.array(rows), np.array(genuine)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sets", nargs="+", default=["fvc2002-db2b", "sfinge-db4b"])
-    parser.add_argument("--cell", type=int, default=16)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/orient_agree"))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="+", default=["fvc2002-db2b", "sfinge-db4b", "nist-card"])
     args = parser.parse_args()
-    from scomm.biometrics.comparison import prepare
     from scomm.biometrics.evaluation import eer, fnmr_at_fmr
-    from scomm.biometrics.fvc import load_at_500ppi, read_fvc_folder
 
-    args.cache.mkdir(exist_ok=True)
-    for s in args.sets:
-        global CELL
-        CELL = args.cell
-        path = args.cache / f"{s}-{CELL}.pkl"
-        if path.exists():
-            rows = pickle.loads(path.read_bytes())
-        else:
-            if s == "nist-card":
-                from fvc_nist_card import card_images
-
-                rolled, _, tips = card_images()
-                images = {**{(f, 1): img for f, img in rolled.items()}, **{(f, 2): img for f, img in tips.items()}}
-            else:
-                images = {k: load_at_500ppi(p) for k, p in read_fvc_folder(DATA / s).items()}
-            feats = features(images)
-            keys = sorted(feats)
-            prepared = {k: prepare(feats[k][0]) for k in keys}
-            rows = []
-            for a in range(len(keys)):
-                for b in range(a + 1, len(keys)):
-                    ka, kb = keys[a], keys[b]
-                    sc, anchor, n = score_with_alignment(prepared[ka], prepared[kb])
-                    ag, n_ov, ag_plain = agreement(feats[ka][1], feats[kb], anchor)
-                    global RAW
-                    RAW = True
-                    gw = grid_agreement(feats[ka][5], feats[kb][5], anchor, CELL, True)
-                    RAW = False
-                    gu = grid_agreement(feats[ka][5], feats[kb][5], anchor, CELL, False)
-                    rows.append((ka, kb, sc, n, ag, n_ov, ag_plain, gw, gu))
-            path.write_bytes(pickle.dumps(rows))
-            (args.cache / f"{s}-{CELL}-raw.pkl").write_bytes(pickle.dumps(RAW_OUT))
-            RAW_OUT.clear()
-        gen = np.array([r for r in rows if r[0][0] == r[1][0]], dtype=object)
-        imp = np.array([r for r in rows if r[0][0] != r[1][0]], dtype=object)
-        print(f"== {s}: {len(gen)} genuine, {len(imp)} impostor")
-        for name, col in (("score", 2), ("pairs", 3), ("agreement", 4), ("overlap", 5), ("agree plain", 6)):
-            g, i = gen[:, col].astype(float), imp[:, col].astype(float)
-            print(f"  {name:12s} genuine median {np.median(g):.3f} p10 {np.percentile(g, 10):.3f}  "
-                  f"impostor median {np.median(i):.3f} p90 {np.percentile(i, 90):.3f} max {i.max():.3f}")
-        def report(label: str, fg: np.ndarray, fi: np.ndarray) -> None:
-            print(f"  {label:34s} EER {100 * eer(fg, fi):5.2f}%  FNMR@0.1% {100 * fnmr_at_fmr(fg, fi, 0.001):5.2f}%")
-        sg, si = gen[:, 2].astype(float), imp[:, 2].astype(float)
-        ag, ai = gen[:, 4].astype(float), imp[:, 4].astype(float)
-        report("minutiae score", sg, si)
-        report("agreement alone", ag, ai)
-        for a0 in (0.0, 0.2, 0.4, 0.5, 0.6):
-            for beta in (0.5, 1.0, 2.0):
-                f = lambda sc, agv: sc * np.clip((agv - a0) / (1 - a0), 0, 1) ** beta  # noqa: E731
-                report(f"score x ((agr-{a0})/(1-{a0}))^{beta}", f(sg, ag), f(si, ai))
+    for name in args.sets:
+        rows, gen = pair_rows(name)
+        print(f"== {name}: {int(gen.sum())} genuine, {int((~gen).sum())} impostor pairs")
+        for col, label in ((0, "minutiae score"), (1, "agreement, pixels"), (2, "agreement, 16 px grid")):
+            g, i = rows[gen, col], rows[~gen, col]
+            print(f"  {label:24s} genuine median {np.median(g):.3f} p10 {np.percentile(g, 10):.3f}   impostor "
+                  f"median {np.median(i):.3f} p90 {np.percentile(i, 90):.3f} max {i.max():.3f}")
+        print(f"  {'score':40s} {'EER %':>6s} {'FNMR@0.1% %':>12s}")
+        variants = [("minutiae score", rows[:, 0]), ("agreement alone (grid)", rows[:, 2])]
+        variants += [(f"score x exp({k:g} (agreement - 1)), {src}", rows[:, 0] * np.exp(k * (rows[:, col] - 1)))
+                     for col, src in ((1, "pixels"), (2, "grid")) for k in WEIGHTS]
+        for label, v in variants:
+            print(f"  {label:40s} {100 * eer(v[gen], v[~gen]):6.2f} {100 * fnmr_at_fmr(v[gen], v[~gen], 0.001):12.2f}")
 
 
 if __name__ == "__main__":

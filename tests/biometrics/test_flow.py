@@ -12,7 +12,14 @@ from hypothesis.extra.numpy import arrays
 
 from scomm.biometrics import Template, compare
 from scomm.biometrics import parameters as P
-from scomm.biometrics.flow import FLOW_COS2, FLOW_SIN2, FLOW_WEIGHT, ORIENTATION_STEPS, flow_agreement, flow_grid
+from scomm.biometrics.flow import (
+    FLOW_COS2,
+    FLOW_SIN2,
+    FLOW_WEIGHT,
+    ORIENTATION_STEPS,
+    flow_agreement,
+    flow_grid,
+)
 
 from .conftest import needs_data
 
