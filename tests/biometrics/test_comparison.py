@@ -400,7 +400,7 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
     score, alignment = _score_and_alignment_plain(p, r, sim, pairs_of)
     if alignment is None or P.FLOW_AGREEMENT_WEIGHT <= 0:
         return score
-    agreement = flow_agreement(p.flow, r.flow, alignment)
+    agreement = flow_agreement(p.flow, r.flow, alignment) if score >= P.FLOW_MIN_SCORE else None
     agreement = P.FLOW_UNKNOWN_AGREEMENT if agreement is None else agreement
     return score * float(np.exp(P.FLOW_AGREEMENT_WEIGHT * (agreement - 1)))
 

