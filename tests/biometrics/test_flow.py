@@ -19,6 +19,7 @@ from scomm.biometrics.flow import (
     ORIENTATION_STEPS,
     flow_agreement,
     flow_grid,
+    unknown_flow_factor,
 )
 
 from .conftest import needs_data
@@ -62,6 +63,8 @@ def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
         fvc_templates: dict[tuple[int, int], Template], monkeypatch: pytest.MonkeyPatch) -> None:
     keys = sorted(fvc_templates)
     pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    gated = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+    monkeypatch.setattr(P, "FLOW_MIN_SCORE", 0.0)  # the agreement measured for every pair
     with_flow = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
     monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
     without = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
@@ -71,6 +74,10 @@ def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
     assert np.median(ratio[genuine]) > 0.9
     assert np.median(ratio[~genuine]) < 0.3
     assert with_flow[genuine].min() > 0.5 * without[genuine].min()
+    # under the gate the agreement is not measured: those pairs take the unknown agreement's factor
+    low = without < 0.05
+    assert low.sum() >= 10 and np.array_equal(gated[~low], with_flow[~low])
+    assert gated[low] == pytest.approx(without[low] * unknown_flow_factor(), rel=1e-5)
 
 
 @needs_data
