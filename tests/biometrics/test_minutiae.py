@@ -17,6 +17,7 @@ from scomm.biometrics.minutiae import (
     detect_minutiae,
     filter_context,
     minutia_stages,
+    minutiae_cap,
     ridge_clarity,
 )
 from scomm.biometrics.skeleton import binarize, thin
@@ -108,3 +109,14 @@ def test_ending_is_moved_on_while_the_normalised_image_still_shows_ridge(monkeyp
     assert _ridge_beyond(x, y, angle, shift, ctx).tolist() == [15.0, 20.0]
     monkeypatch.setattr(P, "ENDING_EXTEND_PX", 6.0)
     assert _ridge_beyond(x, y, angle, shift, ctx).tolist() == [6.0, 6.0]
+
+
+def test_the_minutiae_cap_grows_with_the_print_area() -> None:
+    """A rolled print (2-4 plain impressions' area) keeps proportionally more minutiae; plain ones keep 90."""
+    plain = np.zeros((560, 300), bool)
+    plain[20:540, 20:280] = True  # 135,200 px: an FVC-sized impression
+    assert minutiae_cap(plain) == P.MAX_MINUTIAE
+    rolled = np.zeros((800, 800), bool)
+    rolled[:, :500] = True  # 400,000 px: twice MINUTIAE_CAP_AREA_PX
+    assert minutiae_cap(rolled) == round(P.MAX_MINUTIAE * 400_000 / P.MINUTIAE_CAP_AREA_PX) > P.MAX_MINUTIAE
+    assert minutiae_cap(np.zeros((10, 10), bool)) == P.MAX_MINUTIAE

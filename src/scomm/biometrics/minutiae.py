@@ -182,7 +182,7 @@ def detect_minutiae(
     the enhanced ridges are faint and scales the reliability. With ``context``
     (and ``MINUTIA_FILTER`` on) the reliability is instead the learned
     scorer's probability that the minutia is true, minutiae under
-    ``MIN_MINUTIA_SCORE`` are dropped, and the ``MAX_MINUTIAE`` cap keeps the
+    ``MIN_MINUTIA_SCORE`` are dropped, and the cap (:func:`minutiae_cap`) keeps the
     best scored.
     """
     out, stage = minutia_stages(skeleton, orientation, coherence, mask, clarity, context, area)
@@ -214,17 +214,24 @@ def minutia_stages(
     m, stage = table.minutiae, table.stage.copy()
     live = np.flatnonzero(stage == KEPT)
     sub = m[live]
-    stage[live] = _scored_stage(sub, table.features)
+    cap = minutiae_cap(mask)
+    stage[live] = _scored_stage(sub, table.features, cap)
     m[live, 4] = sub[:, 4]
     if context is not None and context.valley is not None and table.features is not None and P.MINUTIA_FILTER:
         vm, vstage = _valley_minutiae(m, stage, table, orientation, coherence, mask, clarity, context, area)
         m, stage = np.concatenate([m, vm]), np.concatenate([stage, vstage])
         stage[stage == CAPPED] = KEPT  # the cap is taken again over both
         kept = np.flatnonzero(stage == KEPT)
-        if kept.size > P.MAX_MINUTIAE:
+        if kept.size > cap:
             order = kept[np.argsort(-m[kept, 4], kind="stable")]
-            stage[order[P.MAX_MINUTIAE:]] = CAPPED
+            stage[order[cap:]] = CAPPED
     return m, stage
+
+
+def minutiae_cap(mask: NDArray[np.bool_]) -> int:
+    """The most minutiae kept for a print of this foreground area: ``MAX_MINUTIAE`` per
+    ``MINUTIAE_CAP_AREA_PX``, never fewer than ``MAX_MINUTIAE`` (a rolled print is 2-4 plain ones)."""
+    return max(P.MAX_MINUTIAE, int(round(P.MAX_MINUTIAE * float(np.count_nonzero(mask)) / P.MINUTIAE_CAP_AREA_PX)))
 
 
 def _valley_minutiae(
@@ -281,7 +288,7 @@ def _valley_minutiae(
     return vm, vstage
 
 
-def _scored_stage(out: NDArray[np.float64], features: NDArray[np.float64] | None) -> NDArray[np.uint8]:
+def _scored_stage(out: NDArray[np.float64], features: NDArray[np.float64] | None, cap: int) -> NDArray[np.uint8]:
     """Stage (``KEPT``, ``SCORER_BORDER``, ``SCORER_LOW``, ``CAPPED``) of each geometric survivor.
 
     With the learned scorer this also writes its score into ``out``'s reliability column.
@@ -297,9 +304,9 @@ def _scored_stage(out: NDArray[np.float64], features: NDArray[np.float64] | None
     else:
         stage[out[:, 4] < P.MIN_RELIABILITY] = SCORER_LOW
     alive = np.flatnonzero(stage == KEPT)
-    if alive.size > P.MAX_MINUTIAE:
+    if alive.size > cap:
         order = alive[np.argsort(-out[alive, 4], kind="stable")]
-        stage[order[P.MAX_MINUTIAE:]] = CAPPED
+        stage[order[cap:]] = CAPPED
     return stage
 
 

@@ -108,12 +108,15 @@ PAIR_VALLEY_RESCUE = 0.9
 MIN_RELIABILITY = 0.0  # drop less reliable minutiae; 0.2 measured no better (better on FVC, worse on SFinGe).
 CLARITY_WINDOW_PX = 17  # ridge clarity is averaged over about two ridge periods.
 MIN_CLARITY = 0.0  # drop minutiae whose ridge clarity (relative to the print's median) is below this.
-# Cap per impression, the most reliable kept. Plain impressions hold 30-80, rolled prints 130-250. 90
-# until session 5; with the ridge-flow factor, 180 on the NIST card (rolled against plain fingertips,
-# bench/fvc_nist_card.py) leaves 2 of 10 genuine pairs under the highest impostor instead of 5 (that
-# impostor 0.139 -> 0.102; 7 of 10 genuine at or above MATCH_THRESHOLD instead of 5); 130 left 3, 250
-# also 2. A rolled template is then ~2.5 KB (~1.9 KB at 90), a plain one unchanged.
-MAX_MINUTIAE = 180
+# Cap on the minutiae of an impression, the most reliable kept: MAX_MINUTIAE per MINUTIAE_CAP_AREA_PX
+# of foreground, never fewer than MAX_MINUTIAE (minutiae.minutiae_cap). Plain impressions hold 30-80
+# minutiae on under 200,000 px (FVC sets, the card's fingertips: the cap stays 90), rolled prints
+# 130-250 on 215,000-405,000 px (cap 97-182). Until session 5 a flat 90; a flat 180 helped the NIST
+# card's rolled-against-plain pairs (with the ridge-flow factor: 2 of 10 genuine under the highest
+# impostor instead of 5) but raised SFinGe's EER over all impostors 2.50 -> 2.86% (its busiest
+# images exceed 90); scaling with the area keeps plain impressions as they were.
+MAX_MINUTIAE = 90
+MINUTIAE_CAP_AREA_PX = 200_000
 # Learned minutia scorer (minutia_filter.py, a tanh MLP with 8 hidden units trained on damaged synthetic
 # images by bench/minutia_filter_train.py): 1 = reliability is its probability that the minutia is true,
 # the MAX_MINUTIAE cap keeps the best scored, and the border rescue below applies; 0 = the hand-made
