@@ -63,3 +63,29 @@ def test_a_damaged_flow_grid_is_refused_with_reason():
 def test_a_flow_grid_must_be_two_dimensional():
     with pytest.raises(TemplateError, match="2-D"):
         Template.from_minutiae(np.array([[10, 20, 1.0]]), 300, 400, flow=np.zeros(5, np.uint8))
+
+
+@given(st.binary(max_size=300), st.integers(0, 3), st.integers(1, 2))
+def test_arbitrary_bytes_after_a_header_are_refused_with_a_template_error_only(tail, n, version):
+    """Whatever follows a plausible header (minutia records, flow grid header, deflated grid), reading
+    either succeeds or raises TemplateError: never another exception."""
+    head = Template._HEAD.pack(b"SCT", version, 300, 400, 50, 0, 1, n)
+    try:
+        t = Template.from_bytes(head + tail)
+    except TemplateError:
+        return
+    assert len(t) == n and t.flow.ndim == 2
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.binary(max_size=200), st.booleans())
+def test_a_damaged_deflated_grid_is_a_template_error(rows, cols, payload, deflate):
+    import zlib
+
+    head = Template._HEAD.pack(b"SCT", 2, 300, 400, 50, 0, 1, 0)
+    body = zlib.compress(payload) if deflate else payload
+    data = head + Template._FLOW_HEAD.pack(16, rows, cols, len(body)) + body
+    try:
+        t = Template.from_bytes(data)
+    except TemplateError:
+        return
+    assert t.flow.shape == (rows, cols) and rows * cols == len(payload)
