@@ -2,7 +2,8 @@
 
 ``save_pictures(extract_features(image, ppi), folder)`` writes one PNG a stage,
 named after the stage's module (mask, orientation, enhanced, ridges,
-skeleton with minutiae), in the spirit of SourceAFIS's transparency logs.
+skeleton with minutiae, and the ridge-flow grid the template carries), in the
+spirit of SourceAFIS's transparency logs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from scomm.biometrics import parameters as P
 from scomm.biometrics.extraction import Features
+from scomm.biometrics.flow import FLOW_COS2, FLOW_SIN2, FLOW_WEIGHT, flow_grid
 from scomm.biometrics.template import MinutiaKind
 
 
@@ -40,6 +43,26 @@ def minutiae_picture(features: Features) -> NDArray[np.uint8]:
     return rgb
 
 
+def flow_picture(features: Features) -> NDArray[np.uint8]:
+    """RGB picture of the ridge-flow grid as the template stores it: a segment a cell along the ridge
+    orientation, brighter cyan where the orientation is more coherent (it weighs more in comparison)."""
+    img = np.clip(features.image, 0, 255).astype(np.uint8) // 2
+    rgb = np.stack([img] * 3, axis=-1)
+    grid = flow_grid(features.orientation, features.coherence, features.mask)
+    cell = P.FLOW_CELL_PX
+    h, w = img.shape
+    for r, c in zip(*np.nonzero(grid)):
+        code = grid[r, c]
+        theta = np.arctan2(FLOW_SIN2[code], FLOW_COS2[code]) / 2  # template convention: y up
+        colour = np.array([0, 255, 255]) * (0.35 + 0.65 * FLOW_WEIGHT[code])
+        cx, cy = c * cell + cell // 2, r * cell + cell // 2
+        for t in np.linspace(-0.4 * cell, 0.4 * cell, cell):
+            xx, yy = int(np.rint(cx + t * np.cos(theta))), int(np.rint(cy - t * np.sin(theta)))
+            if 0 <= xx < w and 0 <= yy < h:
+                rgb[yy, xx] = colour.astype(np.uint8)
+    return rgb
+
+
 def save_pictures(features: Features, folder: Path) -> list[Path]:
     """Write one PNG a stage into ``folder``; return the paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,6 +74,7 @@ def save_pictures(features: Features, folder: Path) -> list[Path]:
         "enhancement": _grey(-features.enhanced),
         "skeleton": ((~features.skeleton) * 255).astype(np.uint8),
         "minutiae": minutiae_picture(features),
+        "flow": flow_picture(features),
     }
     paths = []
     for name, picture in stages.items():
