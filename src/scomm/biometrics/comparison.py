@@ -785,10 +785,11 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  best_t: NDArray[np.float64]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
-    Only the first ``kh`` of ``top_v``/``top_i`` count. The alignment that gave the score is written
-    to ``best_t`` (ax, ay, bx, by, rot as :func:`_pair_under` takes them) when the score is positive. The reference is the ``n_r`` columns from
-    ``s0`` of the batch's arrays; ``ra`` is the directions and ``position`` each minutia's place
-    in the grid order (see :func:`_pair_under` for the rest). ``sim`` and
+    Only the first ``kh`` of ``top_v``/``top_i`` count. The alignment that gave the score is
+    written to ``best_t`` (ax, ay, bx, by, rot as :func:`_pair_under` takes them) when the score
+    is positive. The reference is the ``n_r`` columns from ``s0`` of the batch's arrays; ``ra`` is
+    the directions and ``position`` each minutia's place in the grid order (see
+    :func:`_pair_under` for the rest). ``sim`` and
     ``covered`` may be wider than the reference (scratch reused across a
     batch); the rest after ``base`` is scratch too.
     """

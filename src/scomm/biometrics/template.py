@@ -67,8 +67,8 @@ class Template:
     ``quality`` is 0..100 (NFIQ 2 style, higher is better), used to weight fingers
     in tenprint fusion; ``reliability`` is each minutia's 0..1 confidence.
     ``flow`` is the ridge-flow grid (:mod:`scomm.biometrics.flow`), empty (0 x 0) when the
-    template has none (imported ISO/ANSI minutiae, synthetic templates): comparison then uses the
-    minutiae alone.
+    template has none (imported ISO/ANSI minutiae, synthetic templates): comparison then weighs the
+    minutiae score as if the agreement were ``FLOW_UNKNOWN_AGREEMENT`` (one score scale for both).
     """
 
     x: NDArray[np.float32]
@@ -129,8 +129,8 @@ class Template:
     # x u16 (1/8 px), y u16 (1/8 px), angle u8 (2π/256), kind u8, reliability u8 (1/255).
     # 7 bytes a minutia: a 60-minutia finger fits in under 450 bytes. Version 2 adds the
     # ridge-flow grid: cell px u8, rows u16, columns u16, length u32, then the grid's bytes
-    # (row-major) deflated (zlib): ~200-300 bytes for a plain impression. Version 1 still reads
-    # (no grid).
+    # (row-major) deflated (zlib): ~300 bytes for a plain impression, ~1.2 KB for a rolled print.
+    # Version 1 still reads (no grid).
     _MAGIC = b"SCT"
     _VERSION = 2
     _HEAD = struct.Struct("<3sBHHBBBH")
