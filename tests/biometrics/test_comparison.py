@@ -258,9 +258,10 @@ def test_prepared_template_round_trips_through_bytes() -> None:
 
 
 def _pair_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
-                ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> float:
+                ra: np.ndarray, anchor: tuple[float, float, float, float, float], pk: np.ndarray,
+                rk: np.ndarray) -> float:
     """The pairing's definition as a plain scan of every reference minutia (original order), for the test below."""
-    return _pairs_plain(sim, px, py, pa, rx, ry, ra, anchor)[0]
+    return _pairs_plain(sim, px, py, pa, rx, ry, ra, anchor, pk, rk)[0]
 
 
 def test_banded_pairing_equals_a_plain_scan() -> None:
@@ -271,8 +272,10 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
     px, py = rng.uniform(0, 300, n_p).astype(np.float32), rng.uniform(0, 400, n_p).astype(np.float32)
     pa = rng.uniform(0, 2 * np.pi, n_p).astype(np.float32)
     ref = Template(rng.uniform(0, 300, n_r), rng.uniform(0, 400, n_r), rng.uniform(0, 2 * np.pi, n_r),
-                   np.ones(n_r, np.uint8), np.ones(n_r), 300, 400)
-    batch = stack([prepare(ref)])
+                   rng.integers(0, 3, n_r).astype(np.uint8), np.ones(n_r), 300, 400)
+    prepared = prepare(ref)
+    batch = stack([prepared])
+    pk = rng.integers(0, 3, n_p).astype(np.uint8)  # kinds: unknown, ending, bifurcation
     # similarities on a coarse grid, so that equal weights (ties) occur
     sim = (rng.integers(0, 4, (n_p, n_r)) / 4).astype(np.float32)
     # wider than the reference, as the batch's scratch (the vector scan reads whole vectors past a run's end)
@@ -286,13 +289,13 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
         i, j = int(rng.integers(n_p)), int(rng.integers(n_r))
         anchor = (float(px[i]), float(py[i]), float(batch.x[j]), float(batch.y[j]),
                   float(rng.uniform(-1.5, 1.5)))
-        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor)
+        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor, pk, prepared.kinds)
         got, n = comparison._pair_under(
             sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, 0, n_r, batch.cell_start, 0,
             float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
             int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
-            pair_p, pair_r, taken, near_r)
+            pair_p, pair_r, taken, near_r, pk, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT))
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
         assert n == len(set(pair_r[:n].tolist()))  # one-to-one
 
@@ -337,9 +340,13 @@ def test_vector_direction_walk_keeps_exactly_the_pairs_a_plain_loop_keeps() -> N
 
 
 def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
-                 ra: np.ndarray, anchor: tuple[float, float, float, float, float]) -> tuple[float, list[tuple[int, int]]]:
+                 ra: np.ndarray, anchor: tuple[float, float, float, float, float], pk: np.ndarray | None = None,
+                 rk: np.ndarray | None = None) -> tuple[float, list[tuple[int, int]]]:
     """The pairing's score by its definition, a plain scan of every reference minutia (original order),
-    and its pairs (probe, reference; original indices)."""
+    and its pairs (probe, reference; original indices). ``pk``/``rk`` are the minutiae's kinds (none:
+    all unknown); a pair's weight takes MINUTIA_TYPE_WEIGHT's factor after the choice."""
+    pk = np.zeros(len(px), np.uint8) if pk is None else pk
+    rk = np.zeros(len(rx), np.uint8) if rk is None else rk
     ax, ay, bx, by, rot = anchor
     c, s = np.cos(rot), np.sin(rot)
     taken = np.zeros(len(rx), bool)
@@ -359,7 +366,9 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
             w = np.where(ok, base + (1 - base) * sim[a].astype(np.float64), -1.0)
             b = int(np.argmax(w))  # the first of the heaviest: lowest index
             taken[b] = True
-            total += w[b]
+            known = pk[a] != 0 and rk[b] != 0
+            t = P.MINUTIA_TYPE_WEIGHT
+            total += w[b] * ((1 + t if pk[a] == rk[b] else 1 - t) if known else 1.0)
             pairs.append((a, b))
     m = float(P.MIN_OVERLAP)
     return total * total / (max(near_p, m) * max(int(near_r.sum()), m)) * min(1.0, total / m), pairs
@@ -417,7 +426,7 @@ def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np
         if (i, j) in covered:
             continue
         anchor = (float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]), float(r.angle[j] - p.angle[i]))
-        score, pairs = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor)
+        score, pairs = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor, p.kind, r.kind)
         covered.update(pairs)
         if score > best:
             best, best_pairs, best_anchor = score, pairs, anchor
@@ -430,7 +439,7 @@ def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np
     u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
     rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
     refit = (float(mp[0]), float(mp[1]), float(mr[0]), float(mr[1]), rot)
-    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, refit)
+    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, refit, p.kind, r.kind)
     return (score, refit) if score > best else (best, best_anchor)
 
 

@@ -88,7 +88,7 @@ def _descriptor_version() -> int:
     """A number that changes with every parameter that shapes a prepared template (stored forms check it)."""
     values = (P.CYLINDER_RADIUS, P.CYLINDER_CELLS, P.CYLINDER_DIRECTIONS, P.CYLINDER_SIGMA_S, P.CYLINDER_SIGMA_D,
               P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE, P.CYLINDER_MIN_VALID_CELLS,
-              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER, "flow", P.FLOW_CELL_PX)
+              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER, "flow", P.FLOW_CELL_PX, "kind")
     return zlib.crc32(repr(values).encode())
 
 
@@ -103,7 +103,8 @@ class PreparedTemplate:
     directions inner) quantised to 0..CYLINDER_LEVELS, zero on invalid cells and
     in the padding; ``valid`` has bit c set when cell c is valid; ``usable``
     marks minutiae whose cylinder holds enough information to be compared;
-    ``flow`` is the template's ridge-flow grid (0 x 0 when it has none).
+    ``flow`` is the template's ridge-flow grid (0 x 0 when it has none); ``kind`` each minutia's
+    :class:`MinutiaKind` (0, other, where unknown).
     Plain arrays only (about 330 bytes a minutia), so it can be stored as is.
     """
 
@@ -114,6 +115,13 @@ class PreparedTemplate:
     valid: NDArray[np.uint64]
     usable: NDArray[np.bool_]
     flow: NDArray[np.uint8] = field(default_factory=lambda: NO_FLOW)
+    kind: NDArray[np.uint8] | None = None
+
+    def __post_init__(self) -> None:
+        kind = np.zeros(len(self), np.uint8) if self.kind is None else np.ascontiguousarray(self.kind, np.uint8)
+        if kind.shape != (len(self),):
+            raise TemplateError(f"prepared template has {len(self)} minutiae but {kind.size} minutia kinds")
+        object.__setattr__(self, "kind", kind)
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -130,7 +138,7 @@ class PreparedTemplate:
         return b"".join([head, self.x.astype("<f4").tobytes(), self.y.astype("<f4").tobytes(),
                          self.angle.astype("<f4").tobytes(), self.valid.astype("<u8").tobytes(),
                          self.usable.astype(np.uint8).tobytes(), np.ascontiguousarray(self.cylinders).tobytes(),
-                         np.ascontiguousarray(self.flow, np.uint8).tobytes()])
+                         np.ascontiguousarray(self.flow, np.uint8).tobytes(), self.kinds.tobytes()])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PreparedTemplate:
@@ -143,7 +151,7 @@ class PreparedTemplate:
         if version != DESCRIPTOR_VERSION or row != ROW_BYTES:
             raise TemplateError(f"prepared template of descriptor version {version}, this build uses "
                                 f"{DESCRIPTOR_VERSION}: prepare the template again")
-        if len(data) != 24 + n * (21 + ROW_BYTES) + rows * cols:
+        if len(data) != 24 + n * (22 + ROW_BYTES) + rows * cols:
             raise TemplateError("prepared template: wrong length")
         off = 24
 
@@ -158,7 +166,14 @@ class PreparedTemplate:
         usable = take("u1", n, 1).astype(bool)
         cyl = take("u1", n * ROW_BYTES, 1).reshape(n, ROW_BYTES)
         flow = take("u1", rows * cols, 1).reshape(rows, cols)
-        return cls(x, y, a, cyl, valid, usable, flow)
+        kind = take("u1", n, 1)
+        return cls(x, y, a, cyl, valid, usable, flow, kind)
+
+    @property
+    def kinds(self) -> NDArray[np.uint8]:
+        """``kind``, typed for the checker (``__post_init__`` always sets it)."""
+        assert self.kind is not None
+        return self.kind
 
 
 @njit(cache=True, fastmath=True)
@@ -263,11 +278,12 @@ def prepare(template: Template) -> PreparedTemplate:
     x = np.ascontiguousarray(tx[order])
     y = np.ascontiguousarray(ty[order])
     a = np.ascontiguousarray(ta[order])
+    kind = np.ascontiguousarray(np.asarray(template.kind, np.uint8)[order])
     cyl, bits, usable = _cylinders(
         x, y, a, _GRID, _CELL_COL, _CELL_ROW, _BIN_CENTRES, P.CYLINDER_RADIUS, P.CYLINDER_SIGMA_S,
         P.CYLINDER_SIGMA_D, P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE,
         P.CYLINDER_MIN_VALID_CELLS, P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, ROW_BYTES)
-    return PreparedTemplate(x, y, a, cyl, bits, usable, template.flow)
+    return PreparedTemplate(x, y, a, cyl, bits, usable, template.flow, kind)
 
 
 @intrinsic
@@ -696,9 +712,14 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
                 ax: float, ay: float, bx: float, by: float, rot: float,
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
-                taken: NDArray[np.uint8], near_r: NDArray[np.uint8]) -> tuple[float, int]:
+                taken: NDArray[np.uint8], near_r: NDArray[np.uint8], pk: NDArray[np.uint8],
+                rk: NDArray[np.uint8], type_weight: float) -> tuple[float, int]:
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
+
+    A pair's weight is multiplied by 1 + ``type_weight`` when both minutiae are of the same known
+    kind (``pk`` the probe's, ``rk`` the batch's in grid order), by 1 - ``type_weight`` when their
+    known kinds differ, by 1 when either is unknown (0).
 
     The reference is the ``n_r`` columns from ``s0`` of the batch's arrays (whole arrays and
     offsets: views cost atomic reference counting), in grid order: ``ref`` rows are x, y, cos and
@@ -760,6 +781,9 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         bj = best_key & 65535
         taken[bj] |= np.uint8(got)
         w = base + (1.0 - base) * sim[a, bj]
+        k1 = pk[a]
+        k2 = rk[s0 + bj]
+        w *= 1.0 if (k1 == 0 or k2 == 0) else (1.0 + type_weight if k1 == k2 else 1.0 - type_weight)
         total += w if got else 0.0
         pair_p[n_pairs] = a
         pair_r[n_pairs] = bj
@@ -782,7 +806,8 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  min_overlap: float, base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
                  near_r: NDArray[np.uint8], covered: NDArray[np.bool_], refit_gate: float,
-                 best_t: NDArray[np.float64]) -> float:
+                 best_t: NDArray[np.float64], pk: NDArray[np.uint8], rk: NDArray[np.uint8],
+                 type_weight: float) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     Only the first ``kh`` of ``top_v``/``top_i`` count. The alignment that gave the score is
@@ -809,7 +834,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         rot = ra[s0 + j] - pa[i]  # counter-clockwise in the template convention
         score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
                                px[i], py[i], ref[0, s0 + qj], ref[1, s0 + qj], rot, tol0, slope, cos_tol, overlap_d,
-                               min_overlap, base, pair_p, pair_r, taken, near_r)
+                               min_overlap, base, pair_p, pair_r, taken, near_r, pk, rk, type_weight)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -849,7 +874,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     rot2 = np.arctan2(sxy, sxx)
     score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
                            mpx, mpy, mrx, mry, rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                           taken, near_r)
+                           taken, near_r, pk, rk, type_weight)
     if score > best:
         best_t[0], best_t[1], best_t[2], best_t[3], best_t[4] = mpx, mpy, mrx, mry, rot2
         return score
@@ -943,7 +968,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float, refit_gate: float, p_flow: NDArray[np.uint8], r_flow: NDArray[np.uint8],
                    flow_offset: NDArray[np.int64], flow_shape: NDArray[np.int32], flow_cell: int,
-                   flow_weight: float, flow_unknown: float, flow_gate: float) -> NDArray[np.float32]:
+                   flow_weight: float, flow_unknown: float, flow_gate: float, p_kind: NDArray[np.uint8],
+                   r_kind: NDArray[np.uint8], type_weight: float) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
@@ -1047,7 +1073,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         score = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                             best_p, best_r, taken, near_r, covered, refit_gate, best_t)
+                             best_p, best_r, taken, near_r, covered, refit_gate, best_t, p_kind, r_kind,
+                             type_weight)
         if flow_weight > 0 and score > 0:
             if has_flow and flow_shape[k, 0] > 0 and score >= flow_gate:
                 score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell,
@@ -1080,7 +1107,8 @@ class PreparedBatch:
     ``ref_sorted``, ``tie``, ``a_order`` and the ``d_*`` arrays are padded past the last
     reference for the whole-vector reads of :func:`_scan_run_ir` and :func:`_walk_window_ir`.
     ``flow`` is the references' ridge-flow grids, row-major one after another: reference k's
-    ``flow_shape[k]`` (rows, cols) from ``flow_offset[k]`` (0 rows: none).
+    ``flow_shape[k]`` (rows, cols) from ``flow_offset[k]`` (0 rows: none). ``kind_sorted`` is
+    the minutiae's kinds in the grid order of ``ref_sorted``.
     """
 
     offsets: NDArray[np.int64]
@@ -1109,6 +1137,7 @@ class PreparedBatch:
     flow: NDArray[np.uint8]
     flow_offset: NDArray[np.int64]
     flow_shape: NDArray[np.int32]
+    kind_sorted: NDArray[np.uint8]
 
     def __len__(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -1203,7 +1232,7 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
         terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
         grid_offset, lo, shape, padded(a_order), a_start, d_cos, d_sin, d_bits, d_usable,
-        flow, flow_offset, flow_shape,
+        flow, flow_offset, flow_shape, padded(cat("kinds", None, np.uint8)[rows]),
     )
 
 
@@ -1227,7 +1256,7 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
                           np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
                           int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), float(P.FLOW_UNKNOWN_AGREEMENT),
-                          float(P.FLOW_MIN_SCORE))
+                          float(P.FLOW_MIN_SCORE), probe.kinds, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT))
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:
