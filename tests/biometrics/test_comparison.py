@@ -241,12 +241,13 @@ def test_the_score_does_not_depend_on_the_order_minutiae_are_listed_in(
 def test_prepared_template_round_trips_through_bytes() -> None:
     rng = np.random.default_rng(9)
     t = Template(rng.uniform(20, 280, 40), rng.uniform(20, 380, 40), rng.uniform(0, 2 * np.pi, 40),
-                 np.ones(40, np.uint8), np.ones(40), 300, 400)
+                 rng.integers(0, 3, 40).astype(np.uint8), np.ones(40), 300, 400,
+                 flow=rng.integers(0, 256, (5, 7)).astype(np.uint8))
     p = prepare(t)
     data = p.to_bytes()
     assert len(data) < 400 * len(p)  # vs ~1.3 KB a minutia as float32 descriptors
     q = PreparedTemplate.from_bytes(data)
-    for name in ("x", "y", "angle", "cylinders", "valid", "usable"):
+    for name in ("x", "y", "angle", "cylinders", "valid", "usable", "flow", "kind"):
         assert np.array_equal(getattr(p, name), getattr(q, name)) and getattr(p, name).dtype == getattr(q, name).dtype
     assert compare_prepared(q, p) == compare_prepared(p, p)
     with pytest.raises(TemplateError):
@@ -475,3 +476,18 @@ def test_the_refit_gate_only_lowers_scores_below_it(fvc_templates: dict[tuple[in
     high = gated >= gate
     assert np.array_equal(gated[high], always[high])
     assert np.any(gated < always)  # some low alignments are refitted no more
+
+
+@needs_data
+def test_minutia_kinds_weigh_pairs_as_evidence_not_as_a_condition(fvc_templates: dict[tuple[int, int], Template]) -> None:
+    """Same kinds raise a genuine pair's score, flipped kinds lower it without losing the pairs, and
+    unknown kinds (ISO 'other') fall in between."""
+    p, r = fvc_templates[(101, 1)], fvc_templates[(101, 2)]
+
+    def with_kinds(t: Template, kind: np.ndarray) -> Template:
+        return Template(t.x, t.y, t.angle, kind.astype(np.uint8), t.reliability, t.width, t.height, flow=t.flow)
+
+    flipped = with_kinds(r, np.where(r.kind == 1, 2, np.where(r.kind == 2, 1, r.kind)))
+    unknown = with_kinds(r, np.zeros(len(r)))
+    same, none, other = compare(p, r), compare(p, unknown), compare(p, flipped)
+    assert same > none > other > MATCH_THRESHOLD
