@@ -242,8 +242,8 @@ FLOW_AGREEMENT_WEIGHT = 4.0
 # template.
 FLOW_UNKNOWN_AGREEMENT = 0.895
 # Minutiae scores under this are not worth measuring the agreement for: they take the unknown
-# agreement's factor (0.689), so they end at most 0.034, far under any decision (MATCH_THRESHOLD
-# 0.15; EER points 0.06-0.1). Skips most impostors' flow lookups.
+# agreement's factor (0.657), so they end at most 0.033, far under any decision (MATCH_THRESHOLD
+# 0.16; EER points 0.06-0.1). Skips most impostors' flow lookups.
 FLOW_MIN_SCORE = 0.05
 
 # --- optional LEADER extractor -------------------------------------------------------------
