@@ -1267,8 +1267,10 @@ def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> fl
 
 
 def compare(probe: Template, reference: Template) -> float:
-    """Similarity of two impressions: 0 for nothing in common, towards 1 for identical.
+    """Similarity of two impressions: 0 for nothing in common, about 1.4 for identical templates
+    whose minutiae all have known kinds (1.2² from the kind weight), x0.66 without ridge-flow grids.
 
-    At or above :data:`MATCH_THRESHOLD` means the same finger.
+    At or above :data:`MATCH_THRESHOLD` means the same finger; compare scores with the threshold,
+    not with 1.
     """
     return compare_prepared(prepare(probe), prepare(reference))
