@@ -129,10 +129,10 @@ def optimal(ok: np.ndarray, w: np.ndarray, dist: np.ndarray, near: tuple[int, in
 def _under_alignment(pairing: Pairing) -> PairsPlain:
     """A pairing of candidate pairs as the tests' plain score takes it: (sim, geometry, anchor) -> (score, pairs)."""
     def pairs_of(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
-                 ra: np.ndarray, anchor: Anchor, pk: np.ndarray | None = None,
-                 rk: np.ndarray | None = None) -> tuple[float, Pairs]:
-        # minutia kinds (pk, rk) are not weighed here: this study predates MINUTIA_TYPE_WEIGHT, so compare
-        # it with MINUTIA_TYPE_WEIGHT = 0
+                 ra: np.ndarray, anchor: Anchor, pk: np.ndarray | None = None, rk: np.ndarray | None = None,
+                 pw: np.ndarray | None = None, rw: np.ndarray | None = None) -> tuple[float, Pairs]:
+        # minutia kinds (pk, rk) and overlap weights (pw, rw) are not used here: this study predates
+        # them, so compare it with MINUTIA_TYPE_WEIGHT = 0 and OVERLAP_BY_RELIABILITY = False
         ok, w, dist, near_p, near_r = _candidates(sim, px, py, pa, rx, ry, ra, anchor)
         return pairing(ok, w, dist, (near_p, near_r))
     return pairs_of

@@ -247,7 +247,7 @@ def test_prepared_template_round_trips_through_bytes() -> None:
     data = p.to_bytes()
     assert len(data) < 400 * len(p)  # vs ~1.3 KB a minutia as float32 descriptors
     q = PreparedTemplate.from_bytes(data)
-    for name in ("x", "y", "angle", "cylinders", "valid", "usable", "flow", "kind"):
+    for name in ("x", "y", "angle", "cylinders", "valid", "usable", "flow", "kind", "reliability"):
         assert np.array_equal(getattr(p, name), getattr(q, name)) and getattr(p, name).dtype == getattr(q, name).dtype
     assert compare_prepared(q, p) == compare_prepared(p, p)
     with pytest.raises(TemplateError):
@@ -260,9 +260,9 @@ def test_prepared_template_round_trips_through_bytes() -> None:
 
 def _pair_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
                 ra: np.ndarray, anchor: tuple[float, float, float, float, float], pk: np.ndarray,
-                rk: np.ndarray) -> float:
+                rk: np.ndarray, pw: np.ndarray, rw: np.ndarray) -> float:
     """The pairing's definition as a plain scan of every reference minutia (original order), for the test below."""
-    return _pairs_plain(sim, px, py, pa, rx, ry, ra, anchor, pk, rk)[0]
+    return _pairs_plain(sim, px, py, pa, rx, ry, ra, anchor, pk, rk, pw, rw)[0]
 
 
 def test_banded_pairing_equals_a_plain_scan() -> None:
@@ -273,10 +273,11 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
     px, py = rng.uniform(0, 300, n_p).astype(np.float32), rng.uniform(0, 400, n_p).astype(np.float32)
     pa = rng.uniform(0, 2 * np.pi, n_p).astype(np.float32)
     ref = Template(rng.uniform(0, 300, n_r), rng.uniform(0, 400, n_r), rng.uniform(0, 2 * np.pi, n_r),
-                   rng.integers(0, 3, n_r).astype(np.uint8), np.ones(n_r), 300, 400)
+                   rng.integers(0, 3, n_r).astype(np.uint8), rng.choice([0.0, 0.3, 0.9], n_r), 300, 400)
     prepared = prepare(ref)
     batch = stack([prepared])
     pk = rng.integers(0, 3, n_p).astype(np.uint8)  # kinds: unknown, ending, bifurcation
+    pw = rng.choice([0.2, 0.6, 1.0], n_p)  # overlap weights
     # similarities on a coarse grid, so that equal weights (ties) occur
     sim = (rng.integers(0, 4, (n_p, n_r)) / 4).astype(np.float32)
     # wider than the reference, as the batch's scratch (the vector scan reads whole vectors past a run's end)
@@ -290,13 +291,14 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
         i, j = int(rng.integers(n_p)), int(rng.integers(n_r))
         anchor = (float(px[i]), float(py[i]), float(batch.x[j]), float(batch.y[j]),
                   float(rng.uniform(-1.5, 1.5)))
-        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor, pk, prepared.kinds)
+        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor, pk, prepared.kinds, pw,
+                           prepared.overlap_weights())
         got, n = comparison._pair_under(
             sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, 0, n_r, batch.cell_start, 0,
             float(batch.grid_origin[0, 0]), float(batch.grid_origin[0, 1]), int(batch.grid_shape[0, 0]),
             int(batch.grid_shape[0, 1]), *anchor, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE,
             float(np.cos(P.PAIR_ANGLE)), P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT,
-            pair_p, pair_r, taken, near_r, pk, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT))
+            pair_p, pair_r, taken, near_r, pk, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT), pw, batch.weight_sorted)
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12)
         assert n == len(set(pair_r[:n].tolist()))  # one-to-one
 
@@ -342,17 +344,21 @@ def test_vector_direction_walk_keeps_exactly_the_pairs_a_plain_loop_keeps() -> N
 
 def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray, rx: np.ndarray, ry: np.ndarray,
                  ra: np.ndarray, anchor: tuple[float, float, float, float, float], pk: np.ndarray | None = None,
-                 rk: np.ndarray | None = None) -> tuple[float, list[tuple[int, int]]]:
+                 rk: np.ndarray | None = None, pw: np.ndarray | None = None,
+                 rw: np.ndarray | None = None) -> tuple[float, list[tuple[int, int]]]:
     """The pairing's score by its definition, a plain scan of every reference minutia (original order),
     and its pairs (probe, reference; original indices). ``pk``/``rk`` are the minutiae's kinds (none:
-    all unknown); a pair's weight takes MINUTIA_TYPE_WEIGHT's factor after the choice."""
+    all unknown); a pair's weight takes MINUTIA_TYPE_WEIGHT's factor after the choice. ``pw``/``rw``
+    are what each minutia counts for in the overlap (none: 1)."""
     pk = np.zeros(len(px), np.uint8) if pk is None else pk
     rk = np.zeros(len(rx), np.uint8) if rk is None else rk
+    pw = np.ones(len(px)) if pw is None else pw
+    rw = np.ones(len(rx)) if rw is None else rw
     ax, ay, bx, by, rot = anchor
     c, s = np.cos(rot), np.sin(rot)
     taken = np.zeros(len(rx), bool)
     near_r = np.zeros(len(rx), bool)
-    total, near_p, pairs = 0.0, 0, []
+    total, near_p, pairs = 0.0, 0.0, []
     base = P.PAIR_BASE_WEIGHT
     for a in range(len(px)):
         dx, dy = px[a] - ax, -(py[a] - ay)
@@ -360,7 +366,7 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
         d2 = (tx - rx) ** 2 + (ty - ry) ** 2
         near = d2 <= P.OVERLAP_DISTANCE_PX ** 2
         near_r |= near
-        near_p += bool(near.any())
+        near_p += pw[a] if near.any() else 0.0
         tol = P.PAIR_DISTANCE_PX + P.PAIR_DISTANCE_SLOPE * np.hypot(dx, dy)
         ok = near & (d2 <= tol * tol) & ~taken & (np.cos(pa[a] + rot - ra) >= np.cos(P.PAIR_ANGLE))
         if ok.any():
@@ -372,7 +378,7 @@ def _pairs_plain(sim: np.ndarray, px: np.ndarray, py: np.ndarray, pa: np.ndarray
             total += w[b] * ((1 + t if pk[a] == rk[b] else 1 - t) if known else 1.0)
             pairs.append((a, b))
     m = float(P.MIN_OVERLAP)
-    return total * total / (max(near_p, m) * max(int(near_r.sum()), m)) * min(1.0, total / m), pairs
+    return total * total / (max(near_p, m) * max(float(np.sum(rw[near_r])), m)) * min(1.0, total / m), pairs
 
 
 def _similarities_plain(p: PreparedTemplate, r: PreparedTemplate) -> np.ndarray:
@@ -427,7 +433,8 @@ def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np
         if (i, j) in covered:
             continue
         anchor = (float(p.x[i]), float(p.y[i]), float(r.x[j]), float(r.y[j]), float(r.angle[j] - p.angle[i]))
-        score, pairs = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor, p.kind, r.kind)
+        score, pairs = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, anchor, p.kind, r.kind, p.overlap_weights(),
+                                 r.overlap_weights())
         covered.update(pairs)
         if score > best:
             best, best_pairs, best_anchor = score, pairs, anchor
@@ -440,7 +447,8 @@ def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np
     u2, v2 = r.x[ib] - mr[0], -(r.y[ib] - mr[1])
     rot = float(np.arctan2(np.sum(u1 * v2 - v1 * u2), np.sum(u1 * u2 + v1 * v2)))
     refit = (float(mp[0]), float(mp[1]), float(mr[0]), float(mr[1]), rot)
-    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, refit, p.kind, r.kind)
+    score, _ = pairs_of(sim, p.x, p.y, p.angle, r.x, r.y, r.angle, refit, p.kind, r.kind, p.overlap_weights(),
+                         r.overlap_weights())
     return (score, refit) if score > best else (best, best_anchor)
 
 

@@ -90,7 +90,7 @@ def _descriptor_version() -> int:
     """A number that changes with every parameter that shapes a prepared template (stored forms check it)."""
     values = (P.CYLINDER_RADIUS, P.CYLINDER_CELLS, P.CYLINDER_DIRECTIONS, P.CYLINDER_SIGMA_S, P.CYLINDER_SIGMA_D,
               P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE, P.CYLINDER_MIN_VALID_CELLS,
-              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER, "flow", P.FLOW_CELL_PX, "kind")
+              P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, MINUTIA_ORDER, "flow", P.FLOW_CELL_PX, "kind", "reliability")
     return zlib.crc32(repr(values).encode())
 
 
@@ -106,7 +106,8 @@ class PreparedTemplate:
     in the padding; ``valid`` has bit c set when cell c is valid; ``usable``
     marks minutiae whose cylinder holds enough information to be compared;
     ``flow`` is the template's ridge-flow grid (0 x 0 when it has none); ``kind`` each minutia's
-    :class:`MinutiaKind` (0, other, where unknown).
+    :class:`MinutiaKind` (0, other, where unknown); ``reliability`` each minutia's 0..1 reliability
+    (0: not reported).
     Plain arrays only (about 330 bytes a minutia), so it can be stored as is.
     """
 
@@ -118,12 +119,18 @@ class PreparedTemplate:
     usable: NDArray[np.bool_]
     flow: NDArray[np.uint8] = field(default_factory=lambda: NO_FLOW)
     kind: NDArray[np.uint8] | None = None
+    reliability: NDArray[np.float32] | None = None
 
     def __post_init__(self) -> None:
         kind = np.zeros(len(self), np.uint8) if self.kind is None else np.ascontiguousarray(self.kind, np.uint8)
         if kind.shape != (len(self),):
             raise TemplateError(f"prepared template has {len(self)} minutiae but {kind.size} minutia kinds")
         object.__setattr__(self, "kind", kind)
+        rel = (np.zeros(len(self), np.float32) if self.reliability is None
+               else np.ascontiguousarray(self.reliability, np.float32))
+        if rel.shape != (len(self),):
+            raise TemplateError(f"prepared template has {len(self)} minutiae but {rel.size} reliabilities")
+        object.__setattr__(self, "reliability", rel)
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -140,7 +147,8 @@ class PreparedTemplate:
         return b"".join([head, self.x.astype("<f4").tobytes(), self.y.astype("<f4").tobytes(),
                          self.angle.astype("<f4").tobytes(), self.valid.astype("<u8").tobytes(),
                          self.usable.astype(np.uint8).tobytes(), np.ascontiguousarray(self.cylinders).tobytes(),
-                         np.ascontiguousarray(self.flow, np.uint8).tobytes(), self.kinds.tobytes()])
+                         np.ascontiguousarray(self.flow, np.uint8).tobytes(), self.kinds.tobytes(),
+                         self.reliabilities.astype("<f4").tobytes()])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PreparedTemplate:
@@ -153,7 +161,7 @@ class PreparedTemplate:
         if version != DESCRIPTOR_VERSION or row != ROW_BYTES:
             raise TemplateError(f"prepared template of descriptor version {version}, this build uses "
                                 f"{DESCRIPTOR_VERSION}: prepare the template again")
-        if len(data) != 24 + n * (22 + ROW_BYTES) + rows * cols:
+        if len(data) != 24 + n * (26 + ROW_BYTES) + rows * cols:
             raise TemplateError("prepared template: wrong length")
         off = 24
 
@@ -169,13 +177,28 @@ class PreparedTemplate:
         cyl = take("u1", n * ROW_BYTES, 1).reshape(n, ROW_BYTES)
         flow = take("u1", rows * cols, 1).reshape(rows, cols)
         kind = take("u1", n, 1)
-        return cls(x, y, a, cyl, valid, usable, flow, kind)
+        rel = take("<f4", n, 4).astype(np.float32)
+        return cls(x, y, a, cyl, valid, usable, flow, kind, rel)
 
     @property
     def kinds(self) -> NDArray[np.uint8]:
         """``kind``, typed for the checker (``__post_init__`` always sets it)."""
         assert self.kind is not None
         return self.kind
+
+    @property
+    def reliabilities(self) -> NDArray[np.float32]:
+        """``reliability``, typed for the checker (``__post_init__`` always sets it)."""
+        assert self.reliability is not None
+        return self.reliability
+
+    def overlap_weights(self) -> NDArray[np.float64]:
+        """What each minutia counts for in the overlap (:func:`_pair_under`): its reliability when
+        ``OVERLAP_BY_RELIABILITY`` and the reliability is reported (> 0), else 1."""
+        rel = self.reliabilities.astype(np.float64)
+        if not P.OVERLAP_BY_RELIABILITY:
+            return np.ones_like(rel)
+        return np.where(rel > 0, np.minimum(rel, 1.0), 1.0)
 
 
 @njit(cache=True, fastmath=True)
@@ -281,11 +304,12 @@ def prepare(template: Template) -> PreparedTemplate:
     y = np.ascontiguousarray(ty[order])
     a = np.ascontiguousarray(ta[order])
     kind = np.ascontiguousarray(np.asarray(template.kind, np.uint8)[order])
+    rel = np.ascontiguousarray(np.asarray(template.reliability, np.float32)[order])
     cyl, bits, usable = _cylinders(
         x, y, a, _GRID, _CELL_COL, _CELL_ROW, _BIN_CENTRES, P.CYLINDER_RADIUS, P.CYLINDER_SIGMA_S,
         P.CYLINDER_SIGMA_D, P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE,
         P.CYLINDER_MIN_VALID_CELLS, P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, ROW_BYTES)
-    return PreparedTemplate(x, y, a, cyl, bits, usable, template.flow, kind)
+    return PreparedTemplate(x, y, a, cyl, bits, usable, template.flow, kind, rel)
 
 
 @intrinsic
@@ -715,13 +739,16 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
                 tol0: float, slope: float, cos_tol: float, overlap_d: float, min_overlap: float,
                 base: float, pair_p: NDArray[np.int64], pair_r: NDArray[np.int64],
                 taken: NDArray[np.uint8], near_r: NDArray[np.uint8], pk: NDArray[np.uint8],
-                rk: NDArray[np.uint8], type_weight: float) -> tuple[float, int]:
+                rk: NDArray[np.uint8], type_weight: float, pw: NDArray[np.float64],
+                rw: NDArray[np.float64]) -> tuple[float, int]:
     """Pair minutiae one-to-one under the rigid map taking probe point (ax, ay) to reference (bx, by),
     rotated by ``rot``; return the score and the number of pairs (written to pair_p/pair_r).
 
     A pair's weight is multiplied by 1 + ``type_weight`` when both minutiae are of the same known
     kind (``pk`` the probe's, ``rk`` the batch's in grid order), by 1 - ``type_weight`` when their
-    known kinds differ, by 1 when either is unknown (0).
+    known kinds differ, by 1 when either is unknown (0). A minutia in the overlap counts its overlap
+    weight (``pw`` the probe's, ``rw`` the batch's in grid order: its reliability, see
+    :meth:`PreparedTemplate.overlap_weights`), so unreliable minutiae that find no mate cost less.
 
     The reference is the ``n_r`` columns from ``s0`` of the batch's arrays (whole arrays and
     offsets: views cost atomic reference counting), in grid order: ``ref`` rows are x, y, cos and
@@ -778,7 +805,7 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
             end = cell_start[g0 + r_hi * cols + c_hi + 1]
         best_key, close = _scan_run(ref, s0, tie, sim, a, taken, near_r, start, end, tx, ty, ct, st, od2, tol2,
                                     cos_tol)
-        n_near_p += close
+        n_near_p += close * pw[a]
         got = best_key > 0
         bj = best_key & 65535
         taken[bj] |= np.uint8(got)
@@ -790,10 +817,10 @@ def _pair_under(sim: NDArray[np.float32], px: NDArray[np.float32], py: NDArray[n
         pair_p[n_pairs] = a
         pair_r[n_pairs] = bj
         n_pairs += got
-    n_near_r = 0
+    n_near_r = 0.0
     for t in range(n_r):
-        n_near_r += near_r[t]
-    norm2 = max(float(n_near_p), min_overlap) * max(float(n_near_r), min_overlap)
+        n_near_r += near_r[t] * rw[s0 + t]
+    norm2 = max(n_near_p, min_overlap) * max(n_near_r, min_overlap)
     return total * total / norm2 * min(1.0, total / min_overlap), n_pairs
 
 
@@ -809,7 +836,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
                  best_p: NDArray[np.int64], best_r: NDArray[np.int64], taken: NDArray[np.uint8],
                  near_r: NDArray[np.uint8], covered: NDArray[np.bool_], refit_gate: float,
                  best_t: NDArray[np.float64], pk: NDArray[np.uint8], rk: NDArray[np.uint8],
-                 type_weight: float) -> float:
+                 type_weight: float, pw: NDArray[np.float64], rw: NDArray[np.float64]) -> float:
     """Best alignment score, trying the local pairs ``top_i`` (best first; original indices) as anchors.
 
     Only the first ``kh`` of ``top_v``/``top_i`` count. The alignment that gave the score is
@@ -836,7 +863,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
         rot = ra[s0 + j] - pa[i]  # counter-clockwise in the template convention
         score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
                                px[i], py[i], ref[0, s0 + qj], ref[1, s0 + qj], rot, tol0, slope, cos_tol, overlap_d,
-                               min_overlap, base, pair_p, pair_r, taken, near_r, pk, rk, type_weight)
+                               min_overlap, base, pair_p, pair_r, taken, near_r, pk, rk, type_weight, pw, rw)
         for q in range(n):
             covered[pair_p[q], pair_r[q]] = True
         if score > best:
@@ -876,7 +903,7 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     rot2 = np.arctan2(sxy, sxx)
     score, n = _pair_under(sim, px, py, pcos, psin, ref, tie, s0, n_r, cell_start, g0, gx0, gy0, rows, cols,
                            mpx, mpy, mrx, mry, rot2, tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
-                           taken, near_r, pk, rk, type_weight)
+                           taken, near_r, pk, rk, type_weight, pw, rw)
     if score > best:
         best_t[0], best_t[1], best_t[2], best_t[3], best_t[4] = mpx, mpy, mrx, mry, rot2
         return score
@@ -971,7 +998,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    base: float, refit_gate: float, p_flow: NDArray[np.uint8], r_flow: NDArray[np.uint8],
                    flow_offset: NDArray[np.int64], flow_shape: NDArray[np.int32], flow_cell: int,
                    flow_weight: float, flow_unknown: float, flow_gate: float, p_kind: NDArray[np.uint8],
-                   r_kind: NDArray[np.uint8], type_weight: float) -> NDArray[np.float32]:
+                   r_kind: NDArray[np.uint8], type_weight: float, p_weight: NDArray[np.float64],
+                   r_weight: NDArray[np.float64]) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
@@ -1076,7 +1104,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
                              grid_shape[k, 1], tol0, slope, cos_tol, overlap_d, min_overlap, base, pair_p, pair_r,
                              best_p, best_r, taken, near_r, covered, refit_gate, best_t, p_kind, r_kind,
-                             type_weight)
+                             type_weight, p_weight, r_weight)
         if flow_weight > 0 and score > 0:
             if has_flow and flow_shape[k, 0] > 0 and score >= flow_gate:
                 score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell,
@@ -1109,8 +1137,8 @@ class PreparedBatch:
     ``ref_sorted``, ``tie``, ``a_order`` and the ``d_*`` arrays are padded past the last
     reference for the whole-vector reads of :func:`_scan_run_ir` and :func:`_walk_window_ir`.
     ``flow`` is the references' ridge-flow grids, row-major one after another: reference k's
-    ``flow_shape[k]`` (rows, cols) from ``flow_offset[k]`` (0 rows: none). ``kind_sorted`` is
-    the minutiae's kinds in the grid order of ``ref_sorted``.
+    ``flow_shape[k]`` (rows, cols) from ``flow_offset[k]`` (0 rows: none). ``kind_sorted`` and
+    ``weight_sorted`` are the minutiae's kinds and overlap weights in the grid order of ``ref_sorted``.
     """
 
     offsets: NDArray[np.int64]
@@ -1140,6 +1168,7 @@ class PreparedBatch:
     flow_offset: NDArray[np.int64]
     flow_shape: NDArray[np.int32]
     kind_sorted: NDArray[np.uint8]
+    weight_sorted: NDArray[np.float64]
 
     def __len__(self) -> int:
         return int(self.offsets.shape[0] - 1)
@@ -1235,6 +1264,8 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
         terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
         grid_offset, lo, shape, padded(a_order), a_start, d_cos, d_sin, d_bits, d_usable,
         flow, flow_offset, flow_shape, padded(cat("kinds", None, np.uint8)[rows]),
+        padded((np.concatenate([r.overlap_weights() for r in references]) if references
+                else np.zeros(0))[rows].astype(np.float64)),
     )
 
 
@@ -1258,7 +1289,8 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
                           np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
                           int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), float(P.FLOW_UNKNOWN_AGREEMENT),
-                          float(P.FLOW_MIN_SCORE), probe.kinds, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT))
+                          float(P.FLOW_MIN_SCORE), probe.kinds, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT),
+                          probe.overlap_weights(), batch.weight_sorted)
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:
