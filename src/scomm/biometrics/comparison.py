@@ -52,10 +52,12 @@ from scomm.errors import TemplateError
 # Session 5 (the ridge-flow factor, parameters.FLOW_AGREEMENT_WEIGHT): the exact 0.1% point is 0.1437;
 # at 0.15 FMR 0.017% (1 of 5,760 impostors), FNMR 7.50% (at 0.22 before: FMR 0.035%, FNMR 8.39%).
 # Then minutia kinds weighed (MINUTIA_TYPE_WEIGHT 0.2): the exact 0.1% point is 0.1507; at 0.16 FMR
-# 0.052% (3 impostors), FNMR 6.96% (at 0.155: 0.069%, 6.61%). Templates without a grid carry the
-# factor of FLOW_UNKNOWN_AGREEMENT (0.657), so 0.16 is 0.244 on their minutiae score, whose own FMR
-# 0.1% point is 0.2294.
-MATCH_THRESHOLD: float = 0.16
+# 0.052% (3 impostors), FNMR 6.96% (at 0.155: 0.069%, 6.61%). Then the overlap counted by
+# reliability (OVERLAP_BY_RELIABILITY, MIN_OVERLAP 10): the exact 0.1% point is 0.194; at 0.20 FMR
+# 0.052% (3 impostors), FNMR 2.32%. Templates without a grid carry the factor of
+# FLOW_UNKNOWN_AGREEMENT (0.611), so 0.20 is 0.327 on their minutiae score, whose own FMR 0.1% point
+# is 0.3175.
+MATCH_THRESHOLD: float = 0.20
 
 # Cell centres along one side of the cylinder's square grid (minutia frame, px).
 _GRID = ((np.arange(P.CYLINDER_CELLS) - (P.CYLINDER_CELLS - 1) / 2)
@@ -193,12 +195,14 @@ class PreparedTemplate:
         return self.reliability
 
     def overlap_weights(self) -> NDArray[np.float64]:
-        """What each minutia counts for in the overlap (:func:`_pair_under`): its reliability when
-        ``OVERLAP_BY_RELIABILITY`` and the reliability is reported (> 0), else 1."""
+        """What each minutia counts for in the overlap (:func:`_pair_under`): with
+        ``OVERLAP_BY_RELIABILITY``, ``OVERLAP_WEIGHT_FLOOR`` plus the rest times its reliability where
+        the reliability is reported (> 0); else 1."""
         rel = self.reliabilities.astype(np.float64)
         if not P.OVERLAP_BY_RELIABILITY:
             return np.ones_like(rel)
-        return np.where(rel > 0, np.minimum(rel, 1.0), 1.0)
+        floor = P.OVERLAP_WEIGHT_FLOOR
+        return np.where(rel > 0, floor + (1.0 - floor) * np.minimum(rel, 1.0), 1.0)
 
 
 @njit(cache=True, fastmath=True)

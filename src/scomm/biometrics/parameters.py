@@ -222,14 +222,20 @@ PAIR_BASE_WEIGHT = 0.5
 # FMR 0.1% (MATCH_THRESHOLD's definition): 6.8% without, 5.7% at 0.2, 6.8% at 0.3: 0.2. 0 = ignored.
 MINUTIA_TYPE_WEIGHT = 0.2
 OVERLAP_DISTANCE_PX = 35.0  # a minutia lies in the overlap when the other print has one this close.
-MIN_OVERLAP = 12.0  # overlap counts below this are raised to it (small overlaps prove little).
-# A minutia in the overlap counts its reliability (0..1; 1 where not reported), not 1: the score
-# divides the paired weight by the minutiae in the overlap, and spurious minutiae (smudges, dry
-# ridges: low reliability from the learned scorer) that find no mate then cost less. Session 5, with
-# the ridge flow and kinds (tests' plain scorer, all impostors): FVC2002 DB2 EER 0.94 -> 0.36%, FNMR
-# at FMR 0.1% 2.86 -> 1.07%; SFinGe 2.50 -> 2.14%, 8.93 -> 3.21%; NIST card unchanged. Also
-# weighting the pairs by reliability was worse (FVC2002 DB2 1.07-1.53%).
+# Overlap counts below this are raised to it (small overlaps prove little). 12 until session 5, when
+# the counts became reliability-weighted (below; they are ~0.8 of the plain counts): 10.
+MIN_OVERLAP = 10.0
+# A minutia in the overlap counts OVERLAP_WEIGHT_FLOOR + the rest x its reliability (0..1; 1 where
+# not reported), not 1: the score divides the paired weight by the minutiae in the overlap, and
+# spurious minutiae (smudges, dry ridges: low reliability from the learned scorer) that find no mate
+# then cost less. Session 5, with the ridge flow and kinds (bench/matcher_speed.py --ref, all
+# impostors, EER / FNMR at FMR 0.1%): FVC2002 DB2 0.94 / 2.86% -> 0.42 / 1.07%, SFinGe 2.50 / 8.93% ->
+# 2.14 / 3.57%; both sets pooled at their FMR 0.1% point FNMR 5.7% -> 2.3%; NIST card unchanged.
+# Without the floor (0) 2.0% pooled, but a template whose minutiae are all unreliable would then be
+# measured against MIN_OVERLAP alone and chance pairs would count in full: the floor keeps every
+# minutia worth a quarter. Weighting the pairs by reliability too was worse (FVC2002 DB2 1.07-1.53%).
 OVERLAP_BY_RELIABILITY = True
+OVERLAP_WEIGHT_FLOOR = 0.25
 
 # --- comparison: ridge-flow agreement ----------------------------------------------------------
 # Side (px at 500 ppi) of the cells of the ridge-flow grid a template carries beside its minutiae
@@ -244,13 +250,13 @@ FLOW_AGREEMENT_WEIGHT = 4.0
 # The agreement assumed where it cannot be measured: one template has no grid (imported ISO/ANSI or
 # synthetic minutiae) or the grids do not overlap. It keeps one score scale: chosen so that the score
 # at FMR 0.1% is the same with and without grids (FVC2002 DB2 + SFinGe, 5,760 impostors, with
-# MINUTIA_TYPE_WEIGHT 0.2: 0.1507 with grids, 0.2294 from minutiae alone; exp(4 x (0.895 - 1)) = 0.657
-# = 0.1507 / 0.2294; 0.907 before the kinds were weighed), so MATCH_THRESHOLD holds for both kinds of
-# template.
-FLOW_UNKNOWN_AGREEMENT = 0.895
+# MINUTIA_TYPE_WEIGHT 0.2 and OVERLAP_BY_RELIABILITY: 0.194 with grids, 0.3175 from minutiae alone;
+# exp(4 x (0.877 - 1)) = 0.611 = 0.194 / 0.3175; 0.907 with the flow alone, 0.895 with the kinds), so
+# MATCH_THRESHOLD holds for both kinds of template.
+FLOW_UNKNOWN_AGREEMENT = 0.877
 # Minutiae scores under this are not worth measuring the agreement for: they take the unknown
-# agreement's factor (0.657), so they end at most 0.033, far under any decision (MATCH_THRESHOLD
-# 0.16; EER points 0.06-0.1). Skips most impostors' flow lookups.
+# agreement's factor (0.611), so they end at most 0.031, far under any decision (MATCH_THRESHOLD
+# 0.20; EER points 0.06-0.15). Skips most impostors' flow lookups.
 FLOW_MIN_SCORE = 0.05
 
 # --- optional LEADER extractor -------------------------------------------------------------
