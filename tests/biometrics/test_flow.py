@@ -64,7 +64,7 @@ def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
     keys = sorted(fvc_templates)
     pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
     gated = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
-    unknown = unknown_flow_factor()
+    unknown, gate = unknown_flow_factor(), P.FLOW_MIN_SCORE
     monkeypatch.setattr(P, "FLOW_MIN_SCORE", 0.0)  # the agreement measured for every pair
     with_flow = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
     monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
@@ -76,7 +76,7 @@ def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
     assert np.median(ratio[~genuine]) < 0.3
     assert with_flow[genuine].min() > 0.5 * without[genuine].min()
     # under the gate the agreement is not measured: those pairs take the unknown agreement's factor
-    low = without < 0.05
+    low = without < gate
     assert low.sum() >= 10 and np.array_equal(gated[~low], with_flow[~low])
     assert gated[low] == pytest.approx(without[low] * unknown, rel=1e-5)
 
