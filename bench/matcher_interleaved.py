@@ -4,6 +4,9 @@ On a shared or virtual machine one pass of 6,400 comparisons (~0.13 s) can be 30
 variants one after another lets such a stretch fall on one of them. Here every round times one pass of
 each variant, and each variant's best pass over all rounds is reported, with its ratio to the first
 variant. Templates come from ``bench/matcher_speed.py``'s cache (extracted once per extractor version).
+The batch is stacked once, with the parameters as they are at the start: constants that ``prepare``
+or ``stack`` read (cylinders, OVERLAP_BY_RELIABILITY, OVERLAP_WEIGHT_FLOOR) reach only the probe side
+here; vary them with ``bench/matcher_speed.py --variant``, which prepares and stacks anew.
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=src python bench/matcher_interleaved.py \\
         --variant noflow:FLOW_AGREEMENT_WEIGHT=0 --variant default: --variant gate0:FLOW_MIN_SCORE=0

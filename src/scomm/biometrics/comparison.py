@@ -1142,7 +1142,8 @@ class PreparedBatch:
     reference for the whole-vector reads of :func:`_scan_run_ir` and :func:`_walk_window_ir`.
     ``flow`` is the references' ridge-flow grids, row-major one after another: reference k's
     ``flow_shape[k]`` (rows, cols) from ``flow_offset[k]`` (0 rows: none). ``kind_sorted`` and
-    ``weight_sorted`` are the minutiae's kinds and overlap weights in the grid order of ``ref_sorted``.
+    ``weight_sorted`` are the minutiae's kinds and overlap weights in the grid order of ``ref_sorted``
+    (the weights as the parameters were when :func:`stack` ran).
     """
 
     offsets: NDArray[np.int64]
