@@ -291,7 +291,7 @@ def test_banded_pairing_equals_a_plain_scan() -> None:
         i, j = int(rng.integers(n_p)), int(rng.integers(n_r))
         anchor = (float(px[i]), float(py[i]), float(batch.x[j]), float(batch.y[j]),
                   float(rng.uniform(-1.5, 1.5)))
-        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor, pk, prepared.kinds, pw,
+        want = _pair_plain(sim, px, py, pa, batch.x, batch.y, batch.angle, anchor, pk, prepared.kind, pw,
                            prepared.overlap_weights())
         got, n = comparison._pair_under(
             sim_sorted, px, py, np.cos(p64), np.sin(p64), batch.ref_sorted, batch.tie, 0, n_r, batch.cell_start, 0,

@@ -38,7 +38,7 @@ from numba.extending import intrinsic
 from numpy.typing import NDArray
 
 from scomm.biometrics import parameters as P
-from scomm.biometrics.flow import FLOW_COS2, FLOW_SIN2, FLOW_WEIGHT, NO_FLOW
+from scomm.biometrics.flow import FLOW_COS2, FLOW_SIN2, FLOW_WEIGHT, NO_FLOW, unknown_flow_factor
 from scomm.biometrics.template import Template
 from scomm.errors import TemplateError
 
@@ -107,9 +107,9 @@ class PreparedTemplate:
     directions inner) quantised to 0..CYLINDER_LEVELS, zero on invalid cells and
     in the padding; ``valid`` has bit c set when cell c is valid; ``usable``
     marks minutiae whose cylinder holds enough information to be compared;
-    ``flow`` is the template's ridge-flow grid (0 x 0 when it has none); ``kind`` each minutia's
-    :class:`MinutiaKind` (0, other, where unknown); ``reliability`` each minutia's 0..1 reliability
-    (0: not reported).
+    ``kind`` is each minutia's :class:`MinutiaKind` (0, other, where unknown); ``reliability`` each
+    minutia's 0..1 reliability (0: not reported); ``flow`` the template's ridge-flow grid (0 x 0 when
+    it has none).
     Plain arrays only (about 330 bytes a minutia), so it can be stored as is.
     """
 
@@ -119,20 +119,16 @@ class PreparedTemplate:
     cylinders: NDArray[np.uint8]
     valid: NDArray[np.uint64]
     usable: NDArray[np.bool_]
+    kind: NDArray[np.uint8]
+    reliability: NDArray[np.float32]
     flow: NDArray[np.uint8] = field(default_factory=lambda: NO_FLOW)
-    kind: NDArray[np.uint8] | None = None
-    reliability: NDArray[np.float32] | None = None
 
     def __post_init__(self) -> None:
-        kind = np.zeros(len(self), np.uint8) if self.kind is None else np.ascontiguousarray(self.kind, np.uint8)
-        if kind.shape != (len(self),):
-            raise TemplateError(f"prepared template has {len(self)} minutiae but {kind.size} minutia kinds")
-        object.__setattr__(self, "kind", kind)
-        rel = (np.zeros(len(self), np.float32) if self.reliability is None
-               else np.ascontiguousarray(self.reliability, np.float32))
-        if rel.shape != (len(self),):
-            raise TemplateError(f"prepared template has {len(self)} minutiae but {rel.size} reliabilities")
-        object.__setattr__(self, "reliability", rel)
+        for name, dtype in (("kind", np.uint8), ("reliability", np.float32)):
+            values = np.ascontiguousarray(getattr(self, name), dtype)
+            if values.shape != (len(self),):
+                raise TemplateError(f"prepared template has {len(self)} minutiae but {values.size} of {name}")
+            object.__setattr__(self, name, values)
 
     def __len__(self) -> int:
         return int(self.x.shape[0])
@@ -149,8 +145,8 @@ class PreparedTemplate:
         return b"".join([head, self.x.astype("<f4").tobytes(), self.y.astype("<f4").tobytes(),
                          self.angle.astype("<f4").tobytes(), self.valid.astype("<u8").tobytes(),
                          self.usable.astype(np.uint8).tobytes(), np.ascontiguousarray(self.cylinders).tobytes(),
-                         np.ascontiguousarray(self.flow, np.uint8).tobytes(), self.kinds.tobytes(),
-                         self.reliabilities.astype("<f4").tobytes()])
+                         np.ascontiguousarray(self.flow, np.uint8).tobytes(), self.kind.tobytes(),
+                         self.reliability.astype("<f4").tobytes()])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PreparedTemplate:
@@ -180,25 +176,13 @@ class PreparedTemplate:
         flow = take("u1", rows * cols, 1).reshape(rows, cols)
         kind = take("u1", n, 1)
         rel = take("<f4", n, 4).astype(np.float32)
-        return cls(x, y, a, cyl, valid, usable, flow, kind, rel)
-
-    @property
-    def kinds(self) -> NDArray[np.uint8]:
-        """``kind``, typed for the checker (``__post_init__`` always sets it)."""
-        assert self.kind is not None
-        return self.kind
-
-    @property
-    def reliabilities(self) -> NDArray[np.float32]:
-        """``reliability``, typed for the checker (``__post_init__`` always sets it)."""
-        assert self.reliability is not None
-        return self.reliability
+        return cls(x, y, a, cyl, valid, usable, kind, rel, flow)
 
     def overlap_weights(self) -> NDArray[np.float64]:
         """What each minutia counts for in the overlap (:func:`_pair_under`): with
         ``OVERLAP_BY_RELIABILITY``, ``OVERLAP_WEIGHT_FLOOR`` plus the rest times its reliability where
         the reliability is reported (> 0); else 1."""
-        rel = self.reliabilities.astype(np.float64)
+        rel = self.reliability.astype(np.float64)
         if not P.OVERLAP_BY_RELIABILITY:
             return np.ones_like(rel)
         floor = P.OVERLAP_WEIGHT_FLOOR
@@ -313,7 +297,7 @@ def prepare(template: Template) -> PreparedTemplate:
         x, y, a, _GRID, _CELL_COL, _CELL_ROW, _BIN_CENTRES, P.CYLINDER_RADIUS, P.CYLINDER_SIGMA_S,
         P.CYLINDER_SIGMA_D, P.CYLINDER_MU, P.CYLINDER_TAU, P.CYLINDER_VALID_DISTANCE,
         P.CYLINDER_MIN_VALID_CELLS, P.CYLINDER_MIN_NEIGHBOURS, P.CYLINDER_LEVELS, ROW_BYTES)
-    return PreparedTemplate(x, y, a, cyl, bits, usable, template.flow, kind, rel)
+    return PreparedTemplate(x, y, a, cyl, bits, usable, kind, rel, template.flow)
 
 
 @intrinsic
@@ -938,8 +922,8 @@ def _probe_flow(flow: NDArray[np.uint8], cell: int) -> NDArray[np.float64]:
 def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows: int, cols: int, cell: int,
                  t: NDArray[np.float64], weight: float, unknown: float) -> float:
     """exp(weight x (agreement - 1)) for the probe's flow cells ``pf`` (:func:`_probe_flow`) mapped by the
-    alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``), with
-    agreement ``unknown`` when they do not overlap. Agreement as
+    alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``); the
+    factor ``unknown`` when they do not overlap. Agreement as
     :func:`scomm.biometrics.flow.flow_agreement` defines it."""
     c = np.cos(t[4])
     s = np.sin(t[4])
@@ -966,8 +950,9 @@ def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows
         ps = pf[3, i] * c2 + pf[2, i] * s2
         num += w * (pc * FLOW_COS2[code] + ps * FLOW_SIN2[code])
         den += w
-    agreement = num / den if den > 0 else unknown
-    return np.exp(weight * (agreement - 1.0))
+    if den <= 0:
+        return unknown
+    return np.exp(weight * (num / den - 1.0))
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
@@ -1010,8 +995,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     reference minutiae in its direction window (stored at their y-order place,
     the consolidation's layout), the best ``hypotheses`` of them kept on the
     way, then :func:`_consolidate`, then, when ``flow_weight`` > 0, the ridge-flow factor under its
-    alignment (:func:`_flow_factor`), agreement ``flow_unknown`` where one side has no grid or the
-    minutiae score is under ``flow_gate``.
+    alignment (:func:`_flow_factor`), the factor ``flow_unknown`` where one side has no grid, the grids
+    do not overlap or the minutiae score is under ``flow_gate``.
     """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
@@ -1063,7 +1048,6 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     best_t = np.zeros(5)
     pf = _probe_flow(p_flow, flow_cell)
     has_flow = pf.shape[1] > 0
-    no_flow_factor = np.exp(flow_weight * (flow_unknown - 1.0))
     for k in range(n_refs):
         s0 = offsets[k]
         s1 = offsets[k + 1]
@@ -1114,7 +1098,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                 score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell,
                                       best_t, flow_weight, flow_unknown)
             else:
-                score *= no_flow_factor
+                score *= flow_unknown
         out[k] = score
     return out
 
@@ -1268,7 +1252,7 @@ def stack(references: Sequence[PreparedTemplate]) -> PreparedBatch:
         offsets, x, y, angle, np.cos(angle), np.sin(angle), cat("usable", None, np.bool_),
         terms.view(np.int8), valid, order, position, ref_sorted, tie, cell_start,
         grid_offset, lo, shape, padded(a_order), a_start, d_cos, d_sin, d_bits, d_usable,
-        flow, flow_offset, flow_shape, padded(cat("kinds", None, np.uint8)[rows]),
+        flow, flow_offset, flow_shape, padded(cat("kind", None, np.uint8)[rows]),
         padded((np.concatenate([r.overlap_weights() for r in references]) if references
                 else np.zeros(0))[rows].astype(np.float64)),
     )
@@ -1293,8 +1277,8 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           P.ALIGN_HYPOTHESES, P.PAIR_DISTANCE_PX, P.PAIR_DISTANCE_SLOPE, P.PAIR_ANGLE,
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
                           np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
-                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), float(P.FLOW_UNKNOWN_AGREEMENT),
-                          float(P.FLOW_MIN_SCORE), probe.kinds, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT),
+                          int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), unknown_flow_factor(),
+                          float(P.FLOW_MIN_SCORE), probe.kind, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT),
                           probe.overlap_weights(), batch.weight_sorted)
 
 
