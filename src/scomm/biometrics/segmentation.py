@@ -40,12 +40,8 @@ def segmentation_mask(image: NDArray[np.float32]) -> NDArray[np.bool_]:
     disk = _disk(P.BLOCK // (2 * step))
     mask = ndimage.binary_opening(mask, structure=disk)
     mask = ndimage.binary_closing(mask, structure=disk, border_value=0)
-    mask = ndimage.binary_fill_holes(mask)
-    labels, n = ndimage.label(mask)
-    if n > 1:
-        sizes = np.bincount(labels.ravel())
-        sizes[0] = 0
-        mask = labels == int(np.argmax(sizes))
+    mask = _fill_small_holes(mask, P.MASK_MAX_HOLE_PX // (step * step))
+    mask = _largest_region(mask)
     full = np.repeat(np.repeat(mask, step, axis=0), step, axis=1)[:h, :w]
     return np.ascontiguousarray(full, dtype=bool)
 
@@ -61,6 +57,32 @@ def extended_mask(mask: NDArray[np.bool_], px: float) -> NDArray[np.bool_]:
     if px <= 0:
         return mask
     return np.asarray(ndimage.distance_transform_edt(~mask) <= px)
+
+
+def _fill_small_holes(mask: NDArray[np.bool_], max_cells: int) -> NDArray[np.bool_]:
+    """Fill holes in the foreground of at most ``max_cells`` cells (a dry spot, a scar, pores); larger
+    ones stay background. A textureless region that large inside a print is not skin that touched
+    the sensor: a hole punched through a card, a blot of ink."""
+    filled = np.asarray(ndimage.binary_fill_holes(mask))
+    if max_cells <= 0:
+        return filled
+    holes, n = ndimage.label(filled & ~mask)
+    if n == 0:
+        return filled
+    big = np.bincount(holes.ravel()) > max_cells
+    big[0] = False
+    # the hole's rim reads as texture (black against grey over one block): it goes with the hole
+    rim = P.BLOCK // P.MASK_CELL
+    return filled & ~np.asarray(ndimage.binary_dilation(big[holes], structure=_disk(rim)))
+
+
+def _largest_region(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    labels, n = ndimage.label(mask)
+    if n <= 1:
+        return mask
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    return np.asarray(labels == int(np.argmax(sizes)))
 
 
 def _disk(radius: int) -> NDArray[np.bool_]:
