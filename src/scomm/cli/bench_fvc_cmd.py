@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -61,7 +62,9 @@ def _plots(results: list[FvcResult], out: Path, title: str) -> list[Path]:
 
 @bench_app.command("fvc")
 def bench_fvc(
-    folder: Annotated[Path, typer.Argument(help="Folder of FINGER_IMPRESSION.ext images (FVC naming).")],
+    folder: Annotated[Path, typer.Argument(
+        help="Folder of FINGER_IMPRESSION.ext images (FVC naming), or a ten-print transaction file "
+             "(ANSI/NIST-ITL: each finger's rolled print against its plain one).")],
     matcher: Annotated[
         list[str] | None,
         typer.Option("--matcher", "-m", help="Matcher stack: scomm (default) or afis-EXTRACTOR-MATCHER; repeatable."),
@@ -73,7 +76,12 @@ def bench_fvc(
     out: Annotated[Path | None, typer.Option(help="Folder for the DET curve and score histograms (PNG).")] = None,
 ) -> None:
     """Run the FVC protocol (genuine: all impression pairs; impostor: first impressions) and report
-    EER, FMR100, FMR1000, ZeroFMR, extraction time and comparison throughput."""
+    EER, FMR100, FMR1000, ZeroFMR, extraction time and comparison throughput.
+
+    Given a ten-print transaction instead of a folder, the same figures for rolled against plain:
+    genuine, each finger's rolled print against its plain impression (slaps are cut into
+    fingertips); impostor, rolled against the other fingers' plain ones and rolled against rolled.
+    """
     import os
     from functools import partial
 
@@ -89,19 +97,31 @@ def bench_fvc(
     console = Console(stderr=as_json, width=max(Console().width, 120))
     names = matcher or ["scomm"]
     stacks = [make_stack(n) for n in names]
-    files = read_fvc_folder(folder)
-    images = {k: load_at_500ppi(p, ppi) for k, p in files.items()}
-    genuine, impostor = fvc_pairs(images)
+    images: Mapping[tuple[Any, int], Any]
+    if folder.is_file():
+        from scomm.nist.reader import read_transaction_file
+        from scomm.nist.verification import rolled_plain_set
+
+        card = rolled_plain_set(read_transaction_file(folder))
+        images, genuine, impostor = card.images, card.genuine, card.impostor
+        for reason in card.skipped:
+            console.print(f"[yellow]{reason}[/]")
+        title = f"Rolled against plain on {folder} ({len(genuine)} fingers)"
+    else:
+        files = read_fvc_folder(folder)
+        images = {k: load_at_500ppi(p, ppi) for k, p in files.items()}
+        genuine, impostor = fvc_pairs(images)
+        title = f"FVC protocol on {folder} ({len(images)} images)"
     results = []
     with Progress(console=console, transient=True) as progress:
         for s in stacks:
             task = progress.add_task(f"{s.name}", total=len(images) + len(genuine) + len(impostor))
-            results.append(run_fvc(images, s, partial(progress.advance, task)))
+            results.append(run_fvc(images, s, partial(progress.advance, task), (genuine, impostor)))
     if as_json:
         for r in results:
             print(json.dumps(r.as_json()))
     else:
-        table = Table(title=f"FVC protocol on {folder} ({len(images)} images)")
+        table = Table(title=title)
         for col in ("matcher", "EER %", "FMR100 %", "FMR1000 %", "ZeroFMR %", "extract ms", "comparisons/s",
                     "genuine", "impostor"):
             table.add_column(col, justify="left" if col == "matcher" else "right")
