@@ -1,10 +1,10 @@
-"""``scomm bench fvc``: the FVC verification protocol on a folder of images."""
+"""``scomm bench fvc``: the FVC verification protocol on a folder of images, or rolled against plain on a ten-print card."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
