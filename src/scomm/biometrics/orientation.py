@@ -9,6 +9,7 @@ converts to the template's counter-clockwise convention.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 from scipy import ndimage
 
@@ -33,24 +34,69 @@ def orientation_field(image: NDArray[np.float32]) -> tuple[NDArray[np.float32], 
     """
     gx = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(0, 1))
     gy = ndimage.gaussian_filter(image, P.GRADIENT_SIGMA, order=(1, 0))
-    ridge, coherence = _tensor(gx, gy)
+    no_scale = np.empty((0, 0), np.float32)
+    coherence = _tensor_field(gx, gy, no_scale, 0.0, want_ridge=False)
     if P.ORIENTATION_NORMALISE > 0:
         energy = ndimage.gaussian_filter(gx * gx + gy * gy, P.ORIENTATION_NORMALISE)
         # the floor keeps flat background (no gradient at all) from being amplified into noise
-        scale = 1.0 / np.sqrt(energy + P.ORIENTATION_NORMALISE_FLOOR * float(np.mean(energy)))
-        ridge = _tensor((gx * scale).astype(np.float32), (gy * scale).astype(np.float32))[0]
+        floor = P.ORIENTATION_NORMALISE_FLOOR * float(np.mean(energy))
+        ridge = _tensor_field(gx, gy, energy, floor, want_ridge=True)
+    else:
+        ridge = _tensor_field(gx, gy, no_scale, 0.0, want_ridge=True)
     return ridge, coherence
 
 
-def _tensor(gx: NDArray[np.float32], gy: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Ridge orientation and coherence of the gradient structure tensor smoothed at ORIENTATION_SIGMA."""
-    gxx = _smooth(gx * gx, P.ORIENTATION_SIGMA)
-    gyy = _smooth(gy * gy, P.ORIENTATION_SIGMA)
-    gxy = _smooth(gx * gy, P.ORIENTATION_SIGMA)
-    diff = gxx - gyy
-    ridge = np.mod(0.5 * np.arctan2(2 * gxy, diff) + np.pi / 2, np.pi).astype(np.float32)
-    coherence = np.sqrt(diff * diff + 4 * gxy * gxy) / np.maximum(gxx + gyy, 1e-9)
-    return ridge, np.clip(coherence, 0.0, 1.0).astype(np.float32)
+def _tensor_field(gx: NDArray[np.float32], gy: NDArray[np.float32], energy: NDArray[np.float32], floor: float,
+                  want_ridge: bool) -> NDArray[np.float32]:
+    """Ridge orientation (``want_ridge``) or coherence of the gradient structure tensor smoothed at
+    ORIENTATION_SIGMA; the gradients divided by sqrt(``energy`` + ``floor``) first when ``energy`` is
+    not empty. As :func:`_smooth` on each tensor component, fused: the components are summed into
+    cells in one pass and interpolated back only to give the one field asked for (two of the four
+    full-size passes a component took, and the arctangent of a field that was then thrown away,
+    cost half of the orientation stage)."""
+    step = P.ORIENTATION_CELL
+    cells = _tensor_cells(gx, gy, energy, np.float32(floor), step)
+    sigma = P.ORIENTATION_SIGMA / step
+    smoothed = [np.asarray(ndimage.gaussian_filter(c, sigma, mode="nearest"), dtype=np.float32) for c in cells]
+    h, w = gx.shape
+    wy = _interpolation(h, cells.shape[1], step)
+    wx = _interpolation(w, cells.shape[2], step)
+    # the components' difference and cross term, interpolated back to pixels (interpolation is linear)
+    diff = wy @ (smoothed[0] - smoothed[1]) @ wx.T
+    cross = wy @ (2 * smoothed[2]) @ wx.T
+    if want_ridge:
+        return np.mod(0.5 * np.arctan2(cross, diff) + np.pi / 2, np.pi).astype(np.float32)
+    total = wy @ (smoothed[0] + smoothed[1]) @ wx.T
+    coherence = np.sqrt(diff * diff + cross * cross) / np.maximum(total, 1e-9)
+    return np.clip(coherence, 0.0, 1.0).astype(np.float32)
+
+
+@njit(cache=True)
+def _tensor_cells(gx: NDArray[np.float32], gy: NDArray[np.float32], energy: NDArray[np.float32], floor: np.float32,
+                  step: int) -> NDArray[np.float32]:
+    """Means of gx², gy² and gx·gy over ``step``-pixel cells (the last row and column of cells padded
+    with the edge pixels, as ``np.pad(mode="edge")``), the gradients scaled by 1 / sqrt(energy +
+    floor) first when ``energy`` is not empty."""
+    h, w = gx.shape
+    ch, cw = -(-h // step), -(-w // step)
+    acc = np.zeros((3, ch, cw), np.float64)
+    scaled = energy.shape[0] > 0
+    for y in range(ch * step):
+        yy = min(y, h - 1)
+        cy = y // step
+        for x in range(cw * step):
+            xx = min(x, w - 1)
+            a = gx[yy, xx]
+            b = gy[yy, xx]
+            if scaled:
+                s = np.float32(1.0) / np.sqrt(energy[yy, xx] + floor)
+                a = np.float32(a * s)
+                b = np.float32(b * s)
+            cx = x // step
+            acc[0, cy, cx] += np.float32(a * a)
+            acc[1, cy, cx] += np.float32(b * b)
+            acc[2, cy, cx] += np.float32(a * b)
+    return (acc / (step * step)).astype(np.float32)
 
 
 def _smooth(field: NDArray[np.float32], sigma: float) -> NDArray[np.float32]:
