@@ -52,3 +52,11 @@ def test_bench_fvc_runs_the_rolled_against_plain_protocol_on_a_transaction_file(
     row = json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][0])
     assert row["matcher"] == "scomm" and row["genuine"] == 3 and row["impostor"] == 3 * 2 + 3
     assert 0.0 <= row["eer"] <= 100.0 and row["extract_ms"] > 0
+
+
+def test_bench_fvc_names_what_a_file_that_is_no_transaction_is_not(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a transaction")
+    result = CliRunner().invoke(app, ["bench", "fvc", str(path)])
+    assert result.exit_code != 0
+    assert "nor a readable ANSI/NIST-ITL transaction" in " ".join(result.output.split())

@@ -99,10 +99,16 @@ def bench_fvc(
     stacks = [make_stack(n) for n in names]
     images: Mapping[tuple[Any, int], Any]
     if folder.is_file():
+        from scomm.errors import ScommError, TransactionFormatError
         from scomm.nist.reader import read_transaction_file
         from scomm.nist.verification import rolled_plain_set
 
-        card = rolled_plain_set(read_transaction_file(folder))
+        try:
+            txn = read_transaction_file(folder)
+        except TransactionFormatError as exc:
+            raise ScommError(f"{folder}: not a folder of FINGER_IMPRESSION images, nor a readable "
+                             f"ANSI/NIST-ITL transaction ({exc})") from exc
+        card = rolled_plain_set(txn)
         images, genuine, impostor = card.images, card.genuine, card.impostor
         for reason in card.skipped:
             console.print(f"[yellow]{reason}[/]")
