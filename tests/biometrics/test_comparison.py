@@ -21,7 +21,7 @@ from scomm.biometrics import (
 )
 from scomm.biometrics import parameters as P
 from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate
-from scomm.biometrics.flow import flow_agreement, unknown_flow_factor
+from scomm.biometrics.flow import flow_factor, flow_overlap, unknown_flow_factor
 from scomm.errors import TemplateError
 
 from .conftest import FVC, FVC_PPI, needs_data
@@ -411,14 +411,14 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
     the local similarities (:func:`_similarities_plain`, or ``sim``), the best ALIGN_HYPOTHESES as
     anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
     best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE, then the ridge-flow factor
-    under the alignment that gave the score (FLOW_UNKNOWN_AGREEMENT without one). ``pairs_of`` is the
+    under the alignment that gave the score, scaled by the overlap it was measured on (flow_factor;
+    FLOW_UNKNOWN_AGREEMENT without one). ``pairs_of`` is the
     pairing under one alignment (bench/pairing_bestfirst.py passes others)."""
     score, alignment = _score_and_alignment_plain(p, r, sim, pairs_of)
     if alignment is None or P.FLOW_AGREEMENT_WEIGHT <= 0:
         return score
-    agreement = flow_agreement(p.flow, r.flow, alignment) if score >= P.FLOW_MIN_SCORE else None
-    agreement = P.FLOW_UNKNOWN_AGREEMENT if agreement is None else agreement
-    return score * float(np.exp(P.FLOW_AGREEMENT_WEIGHT * (agreement - 1)))
+    measured = flow_overlap(p.flow, r.flow, alignment) if score >= P.FLOW_MIN_SCORE else None
+    return score * (unknown_flow_factor() if measured is None else flow_factor(*measured))
 
 
 def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | None,

@@ -18,7 +18,9 @@ from scomm.biometrics.flow import (
     FLOW_WEIGHT,
     ORIENTATION_STEPS,
     flow_agreement,
+    flow_factor,
     flow_grid,
+    flow_overlap,
     unknown_flow_factor,
 )
 
@@ -56,6 +58,29 @@ def test_agreement_is_one_for_the_same_flow_and_minus_one_across_it() -> None:
     assert flow_agreement(_uniform(0.3 - 0.5), grid, (80, 90, 80, 90, 0.5)) == pytest.approx(1.0, abs=0.01)
     # no common cells: no agreement to speak of
     assert flow_agreement(grid, grid, (0, 0, 5000, 5000, 0)) is None
+
+
+def test_the_overlap_is_the_sum_of_the_common_cells_weights() -> None:
+    grid = _uniform(0.3)  # 12 x 10 cells, coherence 1 (weight 1 each)
+    assert flow_overlap(grid, grid, (0, 0, 0, 0, 0)) == pytest.approx((1.0, 120.0))
+    # shifted by 4 cells to the right: 6 of the 10 columns still overlap
+    agreement, overlap = flow_overlap(grid, grid, (0, 0, 4 * CELL, 0, 0))
+    assert agreement == pytest.approx(1.0) and overlap == pytest.approx(72.0)
+
+
+def test_a_disagreement_counts_more_over_a_larger_overlap(monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = P.FLOW_OVERLAP_REFERENCE
+    lo, hi = P.FLOW_OVERLAP_SCALE
+    assert flow_factor(1.0, 10.0) == flow_factor(1.0, 1e4) == 1.0  # full agreement costs nothing
+    small, typical, large = (flow_factor(0.8, x * ref) for x in (0.5, 1.0, 2.0))
+    assert small > typical > large
+    assert typical == pytest.approx(np.exp(P.FLOW_AGREEMENT_WEIGHT * -0.2))
+    assert large == pytest.approx(np.exp(P.FLOW_AGREEMENT_WEIGHT * -0.2 * np.sqrt(2)))
+    # the guard: a sliver keeps part of the penalty, a vast overlap is capped
+    assert flow_factor(0.8, 1e-3) == pytest.approx(np.exp(P.FLOW_AGREEMENT_WEIGHT * -0.2 * lo))
+    assert flow_factor(0.8, 1e6 * ref) == pytest.approx(np.exp(P.FLOW_AGREEMENT_WEIGHT * -0.2 * hi))
+    monkeypatch.setattr(P, "FLOW_OVERLAP_REFERENCE", 0.0)  # off: the overlap does not matter
+    assert flow_factor(0.8, 0.5 * ref) == flow_factor(0.8, 2 * ref) == pytest.approx(typical)
 
 
 @needs_data

@@ -54,10 +54,12 @@ from scomm.errors import TemplateError
 # Then minutia kinds weighed (MINUTIA_TYPE_WEIGHT 0.2): the exact 0.1% point is 0.1507; at 0.16 FMR
 # 0.052% (3 impostors), FNMR 6.96% (at 0.155: 0.069%, 6.61%). Then the overlap counted by
 # reliability (OVERLAP_BY_RELIABILITY, MIN_OVERLAP 10): the exact 0.1% point is 0.194; at 0.20 FMR
-# 0.052% (3 impostors), FNMR 2.32%. Templates without a grid carry the factor of
-# FLOW_UNKNOWN_AGREEMENT (0.611), so 0.20 is 0.327 on their minutiae score, whose own FMR 0.1% point
-# is 0.3175.
-MATCH_THRESHOLD: float = 0.20
+# 0.052% (3 impostors), FNMR 2.32%. Session 6 (the agreement scaled by the overlap it is measured on,
+# FLOW_OVERLAP_REFERENCE; and holes kept out of the mask): the exact 0.1% point is 0.2045; at 0.21 FMR
+# 0.052% (3 impostors), FNMR 2.50% (at 0.205: 0.069%, 2.14%; at 0.22: 0.035%, 2.86%). Templates
+# without a grid carry the factor of FLOW_UNKNOWN_AGREEMENT (0.639), so 0.21 is 0.329 on their
+# minutiae score, whose own FMR 0.1% point is 0.3206.
+MATCH_THRESHOLD: float = 0.21
 
 # Cell centres along one side of the cylinder's square grid (minutia frame, px).
 _GRID = ((np.arange(P.CYLINDER_CELLS) - (P.CYLINDER_CELLS - 1) / 2)
@@ -920,11 +922,13 @@ def _probe_flow(flow: NDArray[np.uint8], cell: int) -> NDArray[np.float64]:
 
 @njit(cache=True, fastmath=True)
 def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows: int, cols: int, cell: int,
-                 t: NDArray[np.float64], weight: float, unknown: float) -> float:
-    """exp(weight x (agreement - 1)) for the probe's flow cells ``pf`` (:func:`_probe_flow`) mapped by the
-    alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``); the
-    factor ``unknown`` when they do not overlap. Agreement as
-    :func:`scomm.biometrics.flow.flow_agreement` defines it."""
+                 t: NDArray[np.float64], weight: float, unknown: float, overlap_ref: float, scale_lo: float,
+                 scale_hi: float) -> float:
+    """exp(weight x (agreement - 1) x scale) for the probe's flow cells ``pf`` (:func:`_probe_flow`) mapped
+    by the alignment ``t`` into the reference grid (``rows`` x ``cols`` bytes of ``flow`` from ``f0``);
+    the factor ``unknown`` when they do not overlap. Agreement, overlap and scale (sqrt(overlap /
+    ``overlap_ref``) clipped to ``scale_lo``..``scale_hi``, 1 when ``overlap_ref`` is 0) as
+    :func:`scomm.biometrics.flow.flow_overlap` and :func:`~scomm.biometrics.flow.flow_factor` define them."""
     c = np.cos(t[4])
     s = np.sin(t[4])
     c2 = c * c - s * s
@@ -952,7 +956,10 @@ def _flow_factor(pf: NDArray[np.float64], flow: NDArray[np.uint8], f0: int, rows
         den += w
     if den <= 0:
         return unknown
-    return np.exp(weight * (num / den - 1.0))
+    scale = 1.0
+    if overlap_ref > 0:
+        scale = min(max(np.sqrt(den / overlap_ref), scale_lo), scale_hi)
+    return np.exp(weight * (num / den - 1.0) * scale)
 
 
 @njit(cache=True, fastmath=False, error_model="numpy")  # x / 0 is inf or nan, no exception check
@@ -986,7 +993,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    tol0: float, slope: float, tol_angle: float, overlap_d: float, min_overlap: float,
                    base: float, refit_gate: float, p_flow: NDArray[np.uint8], r_flow: NDArray[np.uint8],
                    flow_offset: NDArray[np.int64], flow_shape: NDArray[np.int32], flow_cell: int,
-                   flow_weight: float, flow_unknown: float, flow_gate: float, p_kind: NDArray[np.uint8],
+                   flow_weight: float, flow_unknown: float, flow_gate: float, overlap_ref: float,
+                   scale_lo: float, scale_hi: float, p_kind: NDArray[np.uint8],
                    r_kind: NDArray[np.uint8], type_weight: float, p_weight: NDArray[np.float64],
                    r_weight: NDArray[np.float64]) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
@@ -1096,7 +1104,7 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
         if flow_weight > 0 and score > 0:
             if has_flow and flow_shape[k, 0] > 0 and score >= flow_gate:
                 score *= _flow_factor(pf, r_flow, flow_offset[k], flow_shape[k, 0], flow_shape[k, 1], flow_cell,
-                                      best_t, flow_weight, flow_unknown)
+                                      best_t, flow_weight, flow_unknown, overlap_ref, scale_lo, scale_hi)
             else:
                 score *= flow_unknown
         out[k] = score
@@ -1278,7 +1286,8 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           P.OVERLAP_DISTANCE_PX, float(P.MIN_OVERLAP), P.PAIR_BASE_WEIGHT, float(P.REFIT_MIN_SCORE),
                           np.ascontiguousarray(probe.flow, np.uint8), batch.flow, batch.flow_offset, batch.flow_shape,
                           int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), unknown_flow_factor(),
-                          float(P.FLOW_MIN_SCORE), probe.kind, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT),
+                          float(P.FLOW_MIN_SCORE), float(P.FLOW_OVERLAP_REFERENCE), float(P.FLOW_OVERLAP_SCALE[0]),
+                          float(P.FLOW_OVERLAP_SCALE[1]), probe.kind, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT),
                           probe.overlap_weights(), batch.weight_sorted)
 
 

@@ -58,8 +58,17 @@ def flow_agreement(probe: NDArray[np.uint8], reference: NDArray[np.uint8],
                    cell: int = P.FLOW_CELL_PX) -> float | None:
     """Coherence-weighted mean cos 2Δθ of two grids, the probe's cells mapped into the reference by the
     rigid ``alignment`` (ax, ay, bx, by, rot: probe point (ax, ay) to reference (bx, by), rotated
-    counter-clockwise by rot); None when they do not overlap. The definition the compiled
-    comparison implements (tests check one against the other)."""
+    counter-clockwise by rot); None when they do not overlap."""
+    measured = flow_overlap(probe, reference, alignment, cell)
+    return None if measured is None else measured[0]
+
+
+def flow_overlap(probe: NDArray[np.uint8], reference: NDArray[np.uint8],
+                 alignment: tuple[float, float, float, float, float],
+                 cell: int = P.FLOW_CELL_PX) -> tuple[float, float] | None:
+    """The agreement (:func:`flow_agreement`) and the overlap it was measured on (the sum of the mapped
+    cells' weights, each the product of the two coherences); None when the grids do not overlap. The
+    definition the compiled comparison implements (tests check one against the other)."""
     ax, ay, bx, by, rot = alignment
     ys, xs = np.nonzero(probe)
     codes = probe[ys, xs]
@@ -71,9 +80,25 @@ def flow_agreement(probe: NDArray[np.uint8], reference: NDArray[np.uint8],
     inside = (cx >= 0) & (cx < reference.shape[1]) & (cy >= 0) & (cy < reference.shape[0])
     ref = reference[cy[inside], cx[inside]]
     w = FLOW_WEIGHT[codes[inside]] * FLOW_WEIGHT[ref]
-    if w.sum() <= 0:
+    total = float(np.sum(w))
+    if total <= 0:
         return None
     pc, ps = FLOW_COS2[codes[inside]], FLOW_SIN2[codes[inside]]
     c2, s2 = np.cos(2 * rot), np.sin(2 * rot)
     d = (pc * c2 - ps * s2) * FLOW_COS2[ref] + (ps * c2 + pc * s2) * FLOW_SIN2[ref]
-    return float(np.sum(w * d) / np.sum(w))
+    return float(np.sum(w * d)) / total, total
+
+
+def flow_factor(agreement: float, overlap: float) -> float:
+    """What the minutiae score is multiplied by for an ``agreement`` measured over ``overlap``
+    (:func:`flow_overlap`): exp(FLOW_AGREEMENT_WEIGHT x (agreement - 1) x the overlap's scale,
+    sqrt(overlap / FLOW_OVERLAP_REFERENCE) clipped to FLOW_OVERLAP_SCALE, 1 when the reference is 0)."""
+    return float(np.exp(P.FLOW_AGREEMENT_WEIGHT * (agreement - 1.0) * overlap_scale(overlap)))
+
+
+def overlap_scale(overlap: float) -> float:
+    """How much an agreement measured over ``overlap`` counts (see :func:`flow_factor`)."""
+    if P.FLOW_OVERLAP_REFERENCE <= 0:
+        return 1.0
+    lo, hi = P.FLOW_OVERLAP_SCALE
+    return float(min(max(np.sqrt(overlap / P.FLOW_OVERLAP_REFERENCE), lo), hi))

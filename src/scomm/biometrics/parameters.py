@@ -256,16 +256,32 @@ FLOW_CELL_PX = 16
 # (1 = the ridges run alike everywhere they overlap). 4 was best of 2-6 on both sets: EER over all
 # impostors FVC2002 DB2 1.25 -> 1.07%, SFinGe 3.61 -> 2.50% (docs/biometrics.md). 0 turns it off.
 FLOW_AGREEMENT_WEIGHT = 4.0
+# The agreement weighs by how much ridge flow it was measured on: the exponent above is multiplied by
+# sqrt(overlap / FLOW_OVERLAP_REFERENCE), clipped to FLOW_OVERLAP_SCALE, where overlap is the sum of
+# the cells' coherence weights (a plain FVC genuine pair's median is ~95; a rolled print against a
+# fingertip 75-220, rolled against rolled ~300). A deficit measured over many cells is stronger
+# evidence than the same deficit over a few (its noise falls as one over the root of the cells), so
+# an impostor whose large overlap runs mostly alike loses more, and a genuine pair that overlaps a
+# little (a fingertip against the part of a rolled print that reaches it) less. Session 6, the
+# tests' plain scorer (EER / FNMR at FMR 0.1%, all impostors): FVC2002 DB2 0.36 / 1.07% unchanged,
+# SFinGe 2.14 / 3.57 -> 2.14 / 3.21%, NIST card EER 10.0 -> 5.93%, ZeroFMR 20 -> 10% (finger 5 under
+# 8 impostors instead of 15). References 60-150 and exponents 0.25-1 were measured; the root is the
+# noise model and 100 the typical plain overlap. The clip is a guard (no figure moved with it): a
+# sliver of overlap keeps at least half the penalty, a vast one at most twice. 0 turns it off.
+FLOW_OVERLAP_REFERENCE = 100.0
+FLOW_OVERLAP_SCALE = (0.5, 2.0)
 # The agreement assumed where it cannot be measured: one template has no grid (imported ISO/ANSI or
 # synthetic minutiae) or the grids do not overlap. It keeps one score scale: chosen so that the score
 # at FMR 0.1% is the same with and without grids (FVC2002 DB2 + SFinGe, 5,760 impostors, with
-# MINUTIA_TYPE_WEIGHT 0.2 and OVERLAP_BY_RELIABILITY: 0.194 with grids, 0.3175 from minutiae alone;
-# exp(4 x (0.877 - 1)) = 0.611 = 0.194 / 0.3175; 0.907 with the flow alone, 0.895 with the kinds), so
-# MATCH_THRESHOLD holds for both kinds of template.
-FLOW_UNKNOWN_AGREEMENT = 0.877
+# MINUTIA_TYPE_WEIGHT 0.2, OVERLAP_BY_RELIABILITY and the agreement scaled by its overlap (session 6):
+# 0.2045 with grids, 0.3206 from minutiae alone; exp(4 x (0.888 - 1)) = 0.639 = 0.2045 / 0.3206;
+# 0.907 with the flow alone, 0.895 with the kinds, 0.877 with the reliability-weighted overlap), so
+# MATCH_THRESHOLD holds for both kinds of template. Without a grid nothing is measured, so no overlap
+# scales it.
+FLOW_UNKNOWN_AGREEMENT = 0.888
 # Minutiae scores under this are not worth measuring the agreement for: they take the unknown
-# agreement's factor (0.611), so they end at most 0.061, far under any decision (MATCH_THRESHOLD
-# 0.20; EER points 0.1-0.15). Skips most impostors' flow lookups. 0.05 until the minutia kinds and the
+# agreement's factor (0.639), so they end at most 0.064, far under any decision (MATCH_THRESHOLD
+# 0.21; EER points 0.1-0.15). Skips most impostors' flow lookups. 0.05 until the minutia kinds and the
 # reliability-weighted overlap raised scores; 0.1 gives identical EER, FNMR and thresholds.
 FLOW_MIN_SCORE = 0.1
 
