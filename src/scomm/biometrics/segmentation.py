@@ -3,8 +3,9 @@
 Ridges make the grey level vary strongly over a ridge period; background and
 smudges do not. A pixel is foreground when the local grey-level deviation over
 one block is a good fraction of the print's typical deviation (variance
-segmentation, as in Bazen & Gerez 2001), cleaned by morphology and reduced to
-the largest connected region.
+segmentation, as in Bazen & Gerez 2001), cleaned by morphology, its small holes
+filled (a large one, such as a hole punched through a card, stays out) and
+reduced to the largest connected region.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def _fill_small_holes(mask: NDArray[np.bool_], max_cells: int) -> NDArray[np.boo
 
 
 def _largest_region(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The largest connected region of the mask: one print (smudges and specks apart are dropped)."""
     labels, n = ndimage.label(mask)
     if n <= 1:
         return mask
