@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from scomm.biometrics import extract, prepare
+from scomm.biometrics.comparison import MATCH_THRESHOLD, compare_prepared
 from scomm.cli import app
 from scomm.errors import ScommError
 from scomm.nist.reader import read_transaction
@@ -60,3 +63,15 @@ def test_bench_fvc_names_what_a_file_that_is_no_transaction_is_not(tmp_path: Pat
     result = CliRunner().invoke(app, ["bench", "fvc", str(path)])
     assert isinstance(result.exception, ScommError)  # the console entry point prints it as "error: ..."
     assert "nor a readable ANSI/NIST-ITL transaction" in str(result.exception)
+
+
+def test_on_the_real_card_no_impostor_reaches_the_match_threshold(sample_bytes: bytes) -> None:
+    """Rolled against plain through the real extractor and matcher: the worst failure (another
+    finger's print accepted) does not happen on the card, and most fingers are accepted."""
+    card = rolled_plain_set(read_transaction(sample_bytes))
+    prepared = {key: prepare(extract(img)) for key, img in card.images.items()}
+    genuine = [compare_prepared(prepared[a], prepared[b]) for a, b in card.genuine]
+    impostor = [compare_prepared(prepared[a], prepared[b]) for a, b in card.impostor]
+    assert max(impostor) < MATCH_THRESHOLD
+    assert sum(g >= MATCH_THRESHOLD for g in genuine) >= 7  # 8 at the end of session 6 (fingers 2, 5 under)
+    assert float(np.median(genuine)) > 2 * max(impostor)
