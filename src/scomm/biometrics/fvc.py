@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from scomm.biometrics.evaluation import eer, fnmr_at_fmr
-from scomm.biometrics.image import load_image, to_reference_resolution
+from scomm.biometrics.image import load_image, to_reference_grey
 from scomm.errors import ImageError, ScommError
 
 _NAME = re.compile(r"^(\d+)_(\d+)\.(tif|tiff|png|bmp|jpg|jpeg|wsq)$", re.IGNORECASE)
@@ -124,7 +124,7 @@ def load_at_500ppi(path: Path, ppi: int | None = None) -> NDArray[np.uint8]:
     img, file_ppi = load_image(path)
     if ppi is None:
         ppi = KNOWN_SENSOR_PPI.get((img.shape[1], img.shape[0]), file_ppi)
-    return np.clip(to_reference_resolution(img, ppi) + 0.5, 0, 255).astype(np.uint8)
+    return to_reference_grey(img, ppi)
 
 
 def run_fvc(

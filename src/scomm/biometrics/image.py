@@ -86,3 +86,8 @@ def to_reference_resolution(image: NDArray[np.generic], ppi: int) -> NDArray[np.
     nh, nw = max(1, round(h * REFERENCE_PPI / ppi)), max(1, round(w * REFERENCE_PPI / ppi))
     pil = Image.fromarray(img, mode="F").resize((nw, nh), Image.Resampling.BILINEAR)
     return np.asarray(pil, dtype=np.float32)
+
+
+def to_reference_grey(image: NDArray[np.generic], ppi: int) -> NDArray[np.uint8]:
+    """:func:`to_reference_resolution` rounded back to 8-bit grey: an image at 500 ppi to hand on."""
+    return np.clip(to_reference_resolution(image, ppi) + 0.5, 0, 255).astype(np.uint8)

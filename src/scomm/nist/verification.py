@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from scomm.biometrics.image import to_reference_resolution
+from scomm.biometrics.image import to_reference_grey
 from scomm.biometrics.slap import SLAP_FINGERS, segment_slap
 from scomm.errors import ImageError, ScommError
 from scomm.nist.booking import PLAIN_IMPRESSIONS, ROLLED_IMPRESSIONS
@@ -55,9 +55,9 @@ def rolled_plain_set(txn: Transaction) -> RolledPlainSet:
             continue
         ppi = img.ppi or 500
         if img.impression in ROLLED_IMPRESSIONS and 1 <= img.position <= 10:
-            rolled.setdefault(img.position, _at_500ppi(decode_image(img), ppi))
+            rolled.setdefault(img.position, to_reference_grey(decode_image(img), ppi))
         elif img.impression in PLAIN_IMPRESSIONS and 1 <= img.position <= 10:
-            plain[img.position] = _at_500ppi(decode_image(img), ppi)  # a single plain finger beats a cut
+            plain[img.position] = to_reference_grey(decode_image(img), ppi)  # a single plain finger beats a cut
         elif img.impression in PLAIN_IMPRESSIONS and img.position in SLAP_FINGERS:
             try:
                 cuts = segment_slap(decode_image(img), img.position, ppi)
@@ -78,7 +78,3 @@ def rolled_plain_set(txn: Transaction) -> RolledPlainSet:
     impostor = [(("rolled", f), ("plain", g)) for f in both for g in both if g != f]
     impostor += [(("rolled", f), ("rolled", g)) for i, f in enumerate(both) for g in both[i + 1:]]
     return RolledPlainSet(images, genuine, impostor, skipped)
-
-
-def _at_500ppi(image: NDArray[np.generic], ppi: int) -> NDArray[np.uint8]:
-    return np.clip(to_reference_resolution(image, ppi) + 0.5, 0, 255).astype(np.uint8)
