@@ -20,7 +20,7 @@ from scomm.biometrics import (
     stack,
 )
 from scomm.biometrics import parameters as P
-from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate
+from scomm.biometrics.comparison import ROW_BYTES, TERM_BYTES, PreparedTemplate, consensus_pairs
 from scomm.biometrics.flow import flow_factor, flow_overlap, unknown_flow_factor
 from scomm.errors import TemplateError
 
@@ -414,11 +414,34 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
     under the alignment that gave the score, scaled by the overlap it was measured on (flow_factor;
     FLOW_UNKNOWN_AGREEMENT without one). ``pairs_of`` is the
     pairing under one alignment (bench/pairing_bestfirst.py passes others)."""
+    sim = _similarities_plain(p, r) if sim is None else sim
     score, alignment = _score_and_alignment_plain(p, r, sim, pairs_of)
-    if alignment is None or P.FLOW_AGREEMENT_WEIGHT <= 0:
-        return score
-    measured = flow_overlap(p.flow, r.flow, alignment) if score >= P.FLOW_MIN_SCORE else None
-    return score * (unknown_flow_factor() if measured is None else flow_factor(*measured))
+    if alignment is not None and P.FLOW_AGREEMENT_WEIGHT > 0:
+        measured = flow_overlap(p.flow, r.flow, alignment) if score >= P.FLOW_MIN_SCORE else None
+        score *= unknown_flow_factor() if measured is None else flow_factor(*measured)
+    if score > 0 and P.CONSENSUS_CANDIDATES > 0:
+        score *= _consensus_plain(sim, consensus_pairs(len(p), len(r)))
+    return score
+
+
+def _consensus_plain(sim: np.ndarray, n: int) -> float:
+    """The consensus factor by its definition: the CONSENSUS_CANDIDATES best local pairs (ties: lowest
+    row-major index), taken best first when neither minutia is taken yet, until ``n``; their sum over n."""
+    flat = sim.ravel()
+    best = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (-flat[i], i))
+    rows: set[int] = set()
+    cols: set[int] = set()
+    total = 0.0
+    for idx in best[:P.CONSENSUS_CANDIDATES]:
+        a, b = divmod(idx, sim.shape[1])
+        if len(rows) == n:
+            break
+        if a in rows or b in cols:
+            continue
+        rows.add(a)
+        cols.add(b)
+        total += float(flat[idx])
+    return total / n
 
 
 def _score_and_alignment_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | None,
@@ -499,3 +522,36 @@ def test_minutia_kinds_weigh_pairs_as_evidence_not_as_a_condition(fvc_templates:
     unknown = with_kinds(r, np.zeros(len(r)))
     same, none, other = compare(p, r), compare(p, unknown), compare(p, flipped)
     assert same > none > other > MATCH_THRESHOLD
+
+
+def test_consensus_pairs_grow_with_the_smaller_template() -> None:
+    """n_P follows MCC's sigmoid of the smaller minutia count: 4 for a sliver, 12 for a full print."""
+    assert consensus_pairs(3, 90) == consensus_pairs(90, 3) == P.CONSENSUS_MIN_PAIRS
+    assert consensus_pairs(20, 20) == (P.CONSENSUS_MIN_PAIRS + P.CONSENSUS_MAX_PAIRS) // 2
+    assert consensus_pairs(80, 200) == P.CONSENSUS_MAX_PAIRS
+    counts = [consensus_pairs(m, 100) for m in range(1, 100)]
+    assert counts == sorted(counts)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_compiled_consensus_is_its_plain_definition(seed: int) -> None:
+    """Greedy one-to-one picks from the best CONSENSUS_CANDIDATES local pairs (coarse values, so ties
+    are decided by the lowest row-major index; conflicting rows and columns are skipped; a sum
+    short of n picks is divided by n all the same), against :func:`_consensus_plain`."""
+    from scomm.biometrics.comparison import _consensus
+
+    rng = np.random.default_rng(seed)
+    n_p, n_r = rng.integers(2, 30, 2)
+    sim = (np.round(rng.random((n_p, n_r)) * 8) / 8 * (rng.random((n_p, n_r)) < 0.3)).astype(np.float32)
+    sim[0, :] = np.maximum(sim[0, :], 0.9)  # one probe minutia alike everywhere: its row must count once
+    n = consensus_pairs(int(n_p), int(n_r))
+    flat = sim.ravel()
+    best = sorted((i for i in range(flat.size) if flat[i] > 0), key=lambda i: (-flat[i], i))[:P.CONSENSUS_CANDIDATES]
+    kl = max(1, min(P.CONSENSUS_CANDIDATES, flat.size))
+    top_v = np.full(kl, -1.0)
+    top_i = np.zeros(kl, np.int64)
+    top_v[:len(best)] = flat[best]
+    top_i[:len(best)] = best
+    got = _consensus(top_v, top_i, kl, int(n_r), n, np.empty(n, np.int64), np.empty(n, np.int64))
+    assert got == pytest.approx(_consensus_plain(sim, n), abs=1e-12)
+    assert 0.0 <= got <= 1.0

@@ -58,8 +58,12 @@ from scomm.errors import TemplateError
 # FLOW_OVERLAP_REFERENCE; and holes kept out of the mask): the exact 0.1% point is 0.2045; at 0.21 FMR
 # 0.052% (3 impostors), FNMR 2.50% (at 0.205: 0.069%, 2.14%; at 0.22: 0.035%, 2.86%). Templates
 # without a grid carry the factor of FLOW_UNKNOWN_AGREEMENT (0.639), so 0.21 is 0.329 on their
-# minutiae score, whose own FMR 0.1% point is 0.3206.
-MATCH_THRESHOLD: float = 0.21
+# minutiae score, whose own FMR 0.1% point is 0.3206. Session 7 (the local consensus factor,
+# parameters.CONSENSUS_CANDIDATES, a mean of local similarities: scores fall about by half): the exact
+# 0.1% point is 0.0993; at 0.105 FMR 0.052% (3 impostors), FNMR 2.32% (at 0.10: 0.069%, 1.79%; at
+# 0.11: 0.035%, 2.50%). Grid-less templates carry FLOW_UNKNOWN_AGREEMENT's factor (0.607): 0.105 is
+# 0.173 on their score without the flow factor, whose own FMR 0.1% point is 0.1638.
+MATCH_THRESHOLD: float = 0.105
 
 # Cell centres along one side of the cylinder's square grid (minutia frame, px).
 _GRID = ((np.arange(P.CYLINDER_CELLS) - (P.CYLINDER_CELLS - 1) / 2)
@@ -627,6 +631,7 @@ def _scan_run_ir(typingctx: Any, ref: Any, s0: Any, tie: Any, sim: Any, a: Any, 
 # Lanes of the direction-window walk (:func:`_walk_window_ir`); the direction-ordered arrays it reads
 # are padded by this many entries.
 WALK_LANES = 16
+_LOW32 = np.int64(0xFFFFFFFF)  # a row-major pair index fits: MAX_MINUTIAE² < 2³²
 
 
 @intrinsic
@@ -900,6 +905,45 @@ def _consolidate(sim: NDArray[np.float32], top_v: NDArray[np.float64], top_i: ND
     return best
 
 
+def consensus_pairs(n_probe: int, n_reference: int) -> int:
+    """How many distinct local pairs the consensus factor averages (``CONSENSUS_*`` in parameters):
+    n_P of MCC's local similarity sort, from the smaller template's minutia count."""
+    return _consensus_pairs(n_probe, n_reference, P.CONSENSUS_MIN_PAIRS, P.CONSENSUS_MAX_PAIRS,
+                            P.CONSENSUS_MU, P.CONSENSUS_TAU)
+
+
+@njit(cache=True)
+def _consensus_pairs(n_p: int, n_r: int, lo: int, hi: int, mu: float, tau: float) -> int:
+    m = min(n_p, n_r)
+    return max(1, int(np.floor(lo + (hi - lo) / (1.0 + np.exp(-tau * (m - mu))) + 0.5)))
+
+
+@njit(cache=True, fastmath=True)
+def _consensus(top_v: NDArray[np.float64], top_i: NDArray[np.int64], kl: int, n_r: int, n_c: int,
+               pick_a: NDArray[np.int64], pick_b: NDArray[np.int64]) -> float:
+    """The consensus factor: the greedy one-to-one best ``n_c`` of the first ``kl`` local pairs
+    (``top_v`` similarities, best first; ``top_i`` = probe index x ``n_r`` + reference index),
+    summed and divided by ``n_c`` (missing picks count 0). ``pick_a``/``pick_b``: scratch of ``n_c``."""
+    picked = 0
+    total = 0.0
+    for h in range(kl):
+        if picked == n_c or top_v[h] <= 0:
+            break
+        i = top_i[h] // n_r
+        j = top_i[h] % n_r
+        free = True
+        for q in range(picked):
+            if pick_a[q] == i or pick_b[q] == j:
+                free = False
+                break
+        if free:
+            pick_a[picked] = i
+            pick_b[picked] = j
+            picked += 1
+            total += top_v[h]
+    return total / n_c
+
+
 @njit(cache=True, fastmath=True)
 def _probe_flow(flow: NDArray[np.uint8], cell: int) -> NDArray[np.float64]:
     """The probe's ridge-flow cells on the print as rows x, y (cell centre), cos 2θ, sin 2θ, weight."""
@@ -996,7 +1040,8 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                    flow_weight: float, flow_unknown: float, flow_gate: float, overlap_ref: float,
                    scale_lo: float, scale_hi: float, p_kind: NDArray[np.uint8],
                    r_kind: NDArray[np.uint8], type_weight: float, p_weight: NDArray[np.float64],
-                   r_weight: NDArray[np.float64]) -> NDArray[np.float32]:
+                   r_weight: NDArray[np.float64], cons_k: int, cons_lo: int, cons_hi: int, cons_mu: float,
+                   cons_tau: float) -> NDArray[np.float32]:
     """Scores of one probe against every reference of a batch (arrays as in :class:`PreparedBatch`).
 
     Per reference: the local similarity of each probe minutia with the
@@ -1004,7 +1049,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     the consolidation's layout), the best ``hypotheses`` of them kept on the
     way, then :func:`_consolidate`, then, when ``flow_weight`` > 0, the ridge-flow factor under its
     alignment (:func:`_flow_factor`), the factor ``flow_unknown`` where one side has no grid, the grids
-    do not overlap or the minutiae score is under ``flow_gate``.
+    do not overlap or the minutiae score is under ``flow_gate``, then, when ``cons_k`` > 0, the
+    consensus factor of the best ``cons_k`` local pairs (:func:`_consensus`; they are kept on the same
+    sorted list as the anchors, which are its first ``hypotheses``).
     """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
@@ -1051,8 +1098,14 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     best_r = np.empty(n_p, np.int64)
     taken = np.zeros(longest + SCAN_LANES, np.uint8)
     near_r = np.zeros(longest + SCAN_LANES, np.uint8)
-    top_v = np.empty(max(1, hypotheses))
-    top_i = np.empty(max(1, hypotheses), np.int64)
+    top_v = np.empty(max(1, hypotheses, cons_k))
+    top_i = np.empty(max(1, hypotheses, cons_k), np.int64)
+    top_key = np.empty(max(1, hypotheses, cons_k), np.int64)
+    val_bits = vals.view(np.int32)
+    bits32 = np.zeros(1, np.int32)
+    float32s = bits32.view(np.float32)
+    pick_a = np.empty(max(1, cons_lo, cons_hi), np.int64)
+    pick_b = np.empty(max(1, cons_lo, cons_hi), np.int64)
     best_t = np.zeros(5)
     pf = _probe_flow(p_flow, flow_cell)
     has_flow = pf.shape[1] > 0
@@ -1064,9 +1117,13 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
             continue
         sim[:, :n_r] = 0.0
         # the best `hypotheses` local pairs (ties: lowest row-major index), by insertion into a short sorted list
+        # (the best `cons_k` when that is longer: the consensus reads them)
         kh = max(1, min(hypotheses, n_p * n_r))
-        top_v[:] = -1.0
-        top_i[:] = 0
+        kl = max(kh, min(cons_k, n_p * n_r))
+        # one integer key a pair: the similarity's bits (non-negative floats order as their bits), then
+        # the complement of the row-major index, so a greater key is the better pair; -1: none yet
+        top_key[:kl] = -1
+        least = np.int64(-1)
         for a in range(n_p):
             if not pu[a]:
                 continue
@@ -1079,22 +1136,31 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                                  cand, n)
             _local_terms_run(p_terms, a, r_terms, s0, cand, n, t)
             _similarities(t, vals, n)  # t whole: row views would cost reference counting each
+            row = a * n_r
             for m in range(n):
                 v = vals[m]
                 b = cand[m]
                 sim[a, position[np.uint64(s0 + b)]] = v
-                if v <= 0 or v < top_v[kh - 1]:
+                if v <= 0:
                     continue
-                idx = a * n_r + b
-                if v == top_v[kh - 1] and idx > top_i[kh - 1]:
+                key = (np.int64(val_bits[m]) << 32) | (_LOW32 - (row + b))
+                if key <= least:
                     continue
-                pos = kh - 1
-                while pos > 0 and (top_v[pos - 1] < v or (top_v[pos - 1] == v and top_i[pos - 1] > idx)):
-                    top_v[pos] = top_v[pos - 1]
-                    top_i[pos] = top_i[pos - 1]
+                pos = kl - 1
+                while pos > 0 and top_key[pos - 1] < key:
+                    top_key[pos] = top_key[pos - 1]
                     pos -= 1
-                top_v[pos] = v
-                top_i[pos] = idx
+                top_key[pos] = key
+                least = top_key[kl - 1]
+        for h in range(kl):
+            key = top_key[h]
+            if key < 0:
+                top_v[h] = -1.0
+                top_i[h] = 0
+            else:
+                bits32[0] = np.int32(key >> 32)
+                top_v[h] = float32s[0]
+                top_i[h] = _LOW32 - (key & _LOW32)
         # whole arrays and offsets: slices would cost atomic reference counting per reference
         score = _consolidate(sim, top_v, top_i, kh, px, py, pa, pcos64, psin64, ref_sorted, ra, tie, position, s0,
                              n_r, cell_start, grid_offset[k], grid_origin[k, 0], grid_origin[k, 1], grid_shape[k, 0],
@@ -1107,6 +1173,9 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
                                       best_t, flow_weight, flow_unknown, overlap_ref, scale_lo, scale_hi)
             else:
                 score *= flow_unknown
+        if cons_k > 0 and score > 0:
+            score *= _consensus(top_v, top_i, kl, n_r, _consensus_pairs(n_p, n_r, cons_lo, cons_hi, cons_mu, cons_tau),
+                                pick_a, pick_b)
         out[k] = score
     return out
 
@@ -1288,7 +1357,9 @@ def compare_many(probe: PreparedTemplate, references: PreparedBatch | Sequence[P
                           int(P.FLOW_CELL_PX), float(P.FLOW_AGREEMENT_WEIGHT), unknown_flow_factor(),
                           float(P.FLOW_MIN_SCORE), float(P.FLOW_OVERLAP_REFERENCE), float(P.FLOW_OVERLAP_SCALE[0]),
                           float(P.FLOW_OVERLAP_SCALE[1]), probe.kind, batch.kind_sorted, float(P.MINUTIA_TYPE_WEIGHT),
-                          probe.overlap_weights(), batch.weight_sorted)
+                          probe.overlap_weights(), batch.weight_sorted, int(P.CONSENSUS_CANDIDATES),
+                          int(P.CONSENSUS_MIN_PAIRS), int(P.CONSENSUS_MAX_PAIRS), float(P.CONSENSUS_MU),
+                          float(P.CONSENSUS_TAU))
 
 
 def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> float:
@@ -1298,7 +1369,7 @@ def compare_prepared(probe: PreparedTemplate, reference: PreparedTemplate) -> fl
 
 def compare(probe: Template, reference: Template) -> float:
     """Similarity of two impressions: 0 for nothing in common, about 1.4 for identical templates
-    whose minutiae all have known kinds (1.2² from the kind weight), x0.66 without ridge-flow grids.
+    whose minutiae all have known kinds (1.2² from the kind weight), x0.61 without ridge-flow grids.
 
     At or above :data:`MATCH_THRESHOLD` means the same finger; compare scores with the threshold,
     not with 1.
