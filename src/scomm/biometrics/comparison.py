@@ -15,6 +15,10 @@ Two stages, both compiled with Numba:
    that grows with distance from the anchor (elastic skin), and the best
    alignment's paired local similarity, normalised by the minutiae in the
    overlapping area, is the score.
+3. *Evidence beyond the minutiae*: the score is multiplied by the agreement of
+   the two ridge-flow grids under that alignment (:mod:`scomm.biometrics.flow`)
+   and by the local consensus, the mean of the best distinct local
+   similarities (MCC's local similarity sort), which no alignment can inflate.
 
 :func:`compare_many` scores one probe against a :class:`PreparedBatch` of many
 references in one compiled call, which is what the 1:N search uses on its
