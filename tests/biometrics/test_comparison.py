@@ -410,17 +410,18 @@ def _score_plain(p: PreparedTemplate, r: PreparedTemplate, sim: np.ndarray | Non
     """compare_prepared by its definition, in NumPy with no search index, vector instruction or packing:
     the local similarities (:func:`_similarities_plain`, or ``sim``), the best ALIGN_HYPOTHESES as
     anchors (skipping pairs an earlier alignment already paired), then one Procrustes refinement when the
-    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE, then the ridge-flow factor
-    under the alignment that gave the score, scaled by the overlap it was measured on (flow_factor;
-    FLOW_UNKNOWN_AGREEMENT without one). ``pairs_of`` is the
+    best alignment has at least 3 pairs and scores at least REFIT_MIN_SCORE, then the local consensus
+    to CONSENSUS_POWER (:func:`_consensus_plain`), then, when that product reaches FLOW_MIN_SCORE, the
+    ridge-flow factor under the alignment that gave the score, scaled by the overlap it was measured on
+    (flow_factor; FLOW_UNKNOWN_AGREEMENT's factor without one). ``pairs_of`` is the
     pairing under one alignment (bench/pairing_bestfirst.py passes others)."""
     sim = _similarities_plain(p, r) if sim is None else sim
     score, alignment = _score_and_alignment_plain(p, r, sim, pairs_of)
+    if score > 0 and P.CONSENSUS_CANDIDATES > 0:
+        score *= _consensus_plain(sim, consensus_pairs(len(p), len(r))) ** P.CONSENSUS_POWER
     if alignment is not None and P.FLOW_AGREEMENT_WEIGHT > 0:
         measured = flow_overlap(p.flow, r.flow, alignment) if score >= P.FLOW_MIN_SCORE else None
         score *= unknown_flow_factor() if measured is None else flow_factor(*measured)
-    if score > 0 and P.CONSENSUS_CANDIDATES > 0:
-        score *= _consensus_plain(sim, consensus_pairs(len(p), len(r)))
     return score
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from scomm.biometrics import Template, compare
+from scomm.biometrics import MATCH_THRESHOLD, Template, compare
 from scomm.biometrics import parameters as P
 from scomm.biometrics.flow import (
     FLOW_COS2,
@@ -86,25 +86,29 @@ def test_a_disagreement_counts_more_over_a_larger_overlap(monkeypatch: pytest.Mo
 @needs_data
 def test_the_flow_factor_lowers_impostors_far_more_than_genuine_pairs(
         fvc_templates: dict[tuple[int, int], Template], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(P, "CONSENSUS_CANDIDATES", 0)  # the minutiae score alone, which the gate reads
     keys = sorted(fvc_templates)
     pairs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
-    gated = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+
+    def scores() -> np.ndarray:
+        return np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+
+    gated = scores()
     unknown, gate = unknown_flow_factor(), P.FLOW_MIN_SCORE
     monkeypatch.setattr(P, "FLOW_MIN_SCORE", 0.0)  # the agreement measured for every pair
-    with_flow = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+    measured = scores()
     monkeypatch.setattr(P, "FLOW_AGREEMENT_WEIGHT", 0.0)
-    without = np.array([compare(fvc_templates[a], fvc_templates[b]) for a, b in pairs])
+    before = scores()  # the score the gate reads: minutiae and consensus, no flow factor
     genuine = np.array([a[0] == b[0] for a, b in pairs])
-    ratio = with_flow / np.maximum(without, 1e-9)
+    ratio = measured / np.maximum(before, 1e-12)
     assert np.all(ratio <= 1.0 + 1e-6)
-    assert np.median(ratio[genuine]) > 0.9
+    assert np.median(ratio[genuine]) > 0.8  # exp(6 x (0.975 - 1)): a genuine pair's ridges run alike
     assert np.median(ratio[~genuine]) < 0.3
-    assert with_flow[genuine].min() > 0.5 * without[genuine].min()
+    assert measured[genuine].min() > 0.5 * before[genuine].min()
     # under the gate the agreement is not measured: those pairs take the unknown agreement's factor
-    low = without < gate
-    assert low.sum() >= 10 and np.array_equal(gated[~low], with_flow[~low])
-    assert gated[low] == pytest.approx(without[low] * unknown, rel=1e-5)
+    low = before < gate
+    assert low.sum() >= 10 and np.array_equal(gated[~low], measured[~low])
+    assert gated[low] == pytest.approx(before[low] * unknown, rel=1e-5)
+    assert gated[low].max() < MATCH_THRESHOLD / 5  # the gate decides nothing
 
 
 @needs_data

@@ -68,7 +68,7 @@ def sequence_check(rolled: Mapping[FingerPosition, PreparedTemplate],
         _rows, cols = linear_sum_assignment(scores, maximize=True)
         for cycle in _cycles([int(c) for c in cols]):
             gain = sum(float(scores[i, cols[i]] - scores[i, i]) for i in cycle)
-            if gain > P.SEQUENCE_MARGIN:  # each exchange must pay for itself
+            if gain > P.SEQUENCE_MARGIN * MATCH_THRESHOLD:  # each exchange must pay for itself
                 moved.update({fingers[i]: fingers[int(cols[i])] for i in cycle})
     confirmed = tuple(f for i, f in enumerate(fingers) if scores[i, i] >= MATCH_THRESHOLD)
     return SequenceCheck(fingers, scores, moved, confirmed)
