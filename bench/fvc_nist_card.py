@@ -98,8 +98,8 @@ def main() -> None:
                 print(json.dumps(row))
             else:
                 print(" | ".join(f"{k} {v}" for k, v in row.items()))
-                print("   genuine scores:", np.round(g, 3).tolist())
-                print("   highest impostor:", round(float(i.max()), 3))
+                print("   genuine scores:", np.round(g, 4).tolist())
+                print("   highest impostor:", round(float(i.max()), 4))
 
 
 if __name__ == "__main__":
