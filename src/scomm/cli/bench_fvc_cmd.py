@@ -46,11 +46,22 @@ def _plots(results: list[FvcResult], out: Path, title: str) -> list[Path]:
     written.append(path)
     for r in results:
         fig, ax = plt.subplots(figsize=(6, 4))
-        bins = np.linspace(min(r.genuine.min(), r.impostor.min()), max(r.genuine.max(), r.impostor.max()),
-                           40).tolist()
-        ax.hist(r.impostor, bins=bins, alpha=0.6, density=True, label=f"impostor ({r.impostor.size})")
-        ax.hist(r.genuine, bins=bins, alpha=0.6, density=True, label=f"genuine ({r.genuine.size})")
-        ax.set_xlabel("score")
+        both = np.concatenate([r.genuine, r.impostor])
+        positive = both[both > 0]
+        # a product of factors (scomm's score) spans decades: impostors would sit in one linear bin
+        spread = positive.size > 0 and positive.max() > 100 * positive.min()
+        if spread:
+            floor = positive.min() / 2  # a score of 0 (nothing in common) is drawn at the floor
+            bins = np.geomspace(floor, positive.max(), 40).tolist()
+            impostor, genuine = np.maximum(r.impostor, floor), np.maximum(r.genuine, floor)
+            ax.set_xscale("log")
+        else:
+            bins = np.linspace(both.min(), both.max(), 40).tolist()
+            impostor, genuine = r.impostor, r.genuine
+        ax.hist(impostor, bins=bins, alpha=0.6, label=f"impostor ({r.impostor.size})")
+        ax.hist(genuine, bins=bins, alpha=0.6, label=f"genuine ({r.genuine.size})")
+        ax.set_ylabel("pairs")
+        ax.set_xlabel("score (log scale; 0 drawn at the left edge)" if spread else "score")
         ax.set_title(f"{r.matcher}: {title}")
         ax.legend()
         path = out / f"scores-{r.matcher}.png"
