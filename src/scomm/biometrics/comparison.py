@@ -69,7 +69,8 @@ from scomm.errors import TemplateError
 # 0.173 on their score without the flow factor, whose own FMR 0.1% point is 0.1638. Then the consensus
 # to the 5th power and the flow weight 6 (parameters.CONSENSUS_POWER; scores fall about tenfold): the
 # exact 0.1% point is 0.006098; at 0.0062 FMR 0.052% (3 impostors), FNMR 2.14% (at 0.0060: 0.087%,
-# 2.14%; at 0.0065: 0.035%, 2.32%). Grid-less templates carry FLOW_UNKNOWN_AGREEMENT's factor (0.464).
+# 2.14%; at 0.0065: 0.035%, 2.50%). Grid-less templates carry FLOW_UNKNOWN_AGREEMENT's factor (0.464).
+# With 5 alignment anchors (session 7) the same.
 MATCH_THRESHOLD: float = 0.0062
 
 # Cell centres along one side of the cylinder's square grid (minutia frame, px).
@@ -1054,11 +1055,11 @@ def _compare_batch(p_cyl: NDArray[np.uint8], p_bits: NDArray[np.uint64], pu: NDA
     Per reference: the local similarity of each probe minutia with the
     reference minutiae in its direction window (stored at their y-order place,
     the consolidation's layout), the best ``hypotheses`` of them kept on the
-    way, then :func:`_consolidate`, then, when ``flow_weight`` > 0, the ridge-flow factor under its
-    alignment (:func:`_flow_factor`), the factor ``flow_unknown`` where one side has no grid, the grids
-    do not overlap or the minutiae score is under ``flow_gate``, then, when ``cons_k`` > 0, the
-    consensus factor of the best ``cons_k`` local pairs (:func:`_consensus`; they are kept on the same
-    sorted list as the anchors, which are its first ``hypotheses``).
+    way, then :func:`_consolidate`, then, when ``cons_k`` > 0, the consensus factor of the best
+    ``cons_k`` local pairs to ``cons_power`` (:func:`_consensus`; they are kept on the same sorted list
+    as the anchors, which are its first ``hypotheses``), then, when ``flow_weight`` > 0, the ridge-flow
+    factor under the alignment (:func:`_flow_factor`), the factor ``flow_unknown`` where one side has no
+    grid, the grids do not overlap or the score so far is under ``flow_gate``.
     """
     n_p = px.shape[0]
     n_refs = offsets.shape[0] - 1
